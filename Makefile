@@ -1,0 +1,67 @@
+# The developer's commands. `make help` lists them. `make demo` and `make test` set up
+# everything they need from nothing: a .venv in the checkout, the pinned Python packages and
+# a release build of the Rust extension.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEPS := $(VENV)/.deps-stamp
+EXT := $(VENV)/.ext-stamp
+RUST_SOURCES := $(shell find rust_src -name '*.rs') Cargo.toml setup.py
+# `release` (fat LTO) for tests, demos, benchmarks and wheels; `make dev` uses `fast`.
+PROFILE ?= release
+
+.DEFAULT_GOAL := all
+.PHONY: all help venv build dev demo test test-rust test-python lint format bench fuzz clean
+
+all: format build lint test ## format, build, lint and test
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+
+$(DEPS): requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(DEPS) ## create .venv with the pinned build, test and lint packages
+
+$(EXT): $(DEPS) $(RUST_SOURCES)
+	SETUPTOOLS_RUST_CARGO_PROFILE=$(PROFILE) $(PY) -m pip install --quiet --no-build-isolation --no-deps -e .
+	echo $(PROFILE) > $@
+
+build: $(EXT) ## build the extension in place (release profile)
+
+dev: ## rebuild the extension with the fast profile (no LTO) for the edit loop
+	rm -f $(EXT)
+	$(MAKE) build PROFILE=fast
+
+demo: $(EXT) ## run the main job: stream the built-in sample through a few statistics
+	$(PY) -m river.stats --every 500
+
+test-rust: ## cargo test of the pure-Rust core (no Python involved)
+	cargo test --profile fast
+
+test-python: $(EXT) ## pytest: unit, property, doctest and packaging tests
+	$(PY) -m pytest
+
+test: $(EXT) lint test-rust test-python ## everything, from nothing
+
+lint: $(DEPS) $(EXT) ## rustfmt, clippy, ruff and stubtest of the Rust stub
+	cargo fmt --check
+	cargo clippy --profile fast --all-targets --features python -- -D warnings
+	$(PY) -m ruff check river tests benchmarks
+	$(PY) -m ruff format --check river tests benchmarks
+	$(PY) -m mypy.stubtest river.stats._rust_stats
+
+format: $(DEPS) ## apply rustfmt and ruff format
+	cargo fmt
+	$(PY) -m ruff format river tests benchmarks
+	$(PY) -m ruff check --fix river tests benchmarks
+
+bench: $(EXT) ## the benchmark suite against River, pandas, bottleneck and polars
+	$(PY) benchmarks/run.py
+
+clean: ## remove builds and the virtual environment
+	rm -rf target build $(VENV) river/stats/*.so

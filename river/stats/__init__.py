@@ -1,0 +1,23 @@
+"""Running statistics, updated one value at a time, computed in Rust.
+
+The classes keep the API of River's `stats` module; the `Rs*` classes of
+`river.stats._rust_stats` are the Rust cores they are built on.
+"""
+
+from __future__ import annotations
+
+from . import base
+from .base import Link
+from .ewmean import EWMean
+from .ptp import PeakToPeak
+from .rolling_iqr import RollingIQR
+from .rolling_quantile import RollingQuantile
+
+__all__ = [
+    "base",
+    "EWMean",
+    "Link",
+    "PeakToPeak",
+    "RollingIQR",
+    "RollingQuantile",
+]

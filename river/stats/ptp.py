@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from river.stats import base
+from river.stats._rust_stats import RsPeakToPeak
+
+__all__ = ["PeakToPeak"]
+
+
+class PeakToPeak(RsPeakToPeak, base.Univariate):
+    """Running peak to peak (max - min).
+
+    The value is 0.0 until the first update.
+
+    Parameters
+    ----------
+    This statistic takes no parameters.
+
+    Examples
+    --------
+
+    >>> from river import stats
+
+    >>> X = [1, -4, 3, -2, 2, 4]
+    >>> ptp = stats.PeakToPeak()
+    >>> for x in X:
+    ...     ptp.update(x)
+    ...     print(ptp.get())
+    0.0
+    5.0
+    7.0
+    7.0
+    7.0
+    8.0
+
+    References
+    ----------
+    [^1]: [Range (statistics)](https://en.wikipedia.org/wiki/Range_(statistics))
+
+    """
+
+    def __init__(self) -> None:
+        pass
+
+    @property
+    def name(self) -> str:
+        return "ptp"

@@ -1,0 +1,67 @@
+//! Pure-Rust statistics. Nothing here knows about Python: values come in as `f64` already
+//! checked for NaN by the caller (`check_value`/`check_values`), and every refusal is a
+//! [`StatsError`](crate::StatsError).
+
+pub mod ewmean;
+pub mod order_window;
+pub mod params;
+pub mod ptp;
+pub mod rolling_quantile;
+pub mod state;
+
+use crate::error::{Result, StatsError};
+
+/// A statistic of one numeric variable, updated one value at a time.
+pub trait Univariate {
+    /// Feeds one value. The caller guarantees `x` is not NaN.
+    fn update(&mut self, x: f64);
+
+    /// The current value, `None` where River answers `None` (e.g. an empty window).
+    fn get(&self) -> Option<f64>;
+
+    /// Bytes held on the heap (for `__sizeof__`, so Python's memory accounting sees them).
+    fn heap_bytes(&self) -> usize {
+        0
+    }
+
+    /// Feeds every value of `xs`, in order.
+    fn update_many(&mut self, xs: &[f64]) {
+        for &x in xs {
+            self.update(x);
+        }
+    }
+
+    /// Feeds every value of `xs` and returns the value after each one (NaN where `get` is None).
+    fn accumulate(&mut self, xs: &[f64]) -> Vec<f64> {
+        let mut out = Vec::with_capacity(xs.len());
+        for &x in xs {
+            self.update(x);
+            out.push(self.get().unwrap_or(f64::NAN));
+        }
+        out
+    }
+}
+
+/// Refuses NaN: every statistic here treats it as a missing value, not a number.
+#[inline]
+pub fn check_value(x: f64) -> Result<f64> {
+    if x.is_nan() {
+        Err(StatsError::InvalidValue {
+            index: None,
+            message: "x must not be NaN".into(),
+        })
+    } else {
+        Ok(x)
+    }
+}
+
+/// Refuses a batch holding NaN, naming the first position, before anything is applied.
+pub fn check_values(xs: &[f64]) -> Result<()> {
+    match xs.iter().position(|x| x.is_nan()) {
+        Some(i) => Err(StatsError::InvalidValue {
+            index: Some(i),
+            message: "is NaN".into(),
+        }),
+        None => Ok(()),
+    }
+}

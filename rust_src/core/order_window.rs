@@ -1,0 +1,563 @@
+//! A sliding window with exact order statistics at a few fixed quantiles.
+//!
+//! The window's values sit in a ring (`values`, 8 bytes each). For every tracked quantile `q`
+//! a [`Tracker`] splits the window in two heaps of ring slots: `lo`, a max-heap holding the
+//! `r + 1` smallest values where `r = floor((n - 1) * q)`, and `hi`, a min-heap holding the
+//! rest. The tops of the two heaps are then the order statistics at ranks `r` and `r + 1`,
+//! which is all numpy's `method="linear"` needs. Each tracker costs 8 bytes per element (a
+//! heap entry and a back-pointer from slot to heap position), so a one-quantile window costs
+//! 16 bytes per element and a two-quantile window (an IQR) 24.
+//!
+//! When the window is full, the incoming value overwrites the oldest one in place: it is
+//! sifted within the heap the old value belonged to, and if it crossed the boundary the two
+//! tops swap. The evicted value usually sits near the leaves, so an update touches O(log w)
+//! entries and in practice far fewer, while the top levels stay in cache.
+//!
+//! Indices are guarded by the heap invariants; every access still goes through `get`, so a
+//! broken invariant would give a wrong value in a test, never a panic in a user's process.
+
+use crate::error::{Result, StatsError};
+
+const HI_BIT: u32 = 1 << 31;
+
+/// numpy's `_lerp`: `a + (b - a) * t`, or `b - (b - a) * (1 - t)` when `t >= 0.5`.
+#[inline]
+pub fn lerp(a: f64, b: f64, t: f64) -> f64 {
+    let diff = b - a;
+    if t >= 0.5 {
+        b - diff * (1.0 - t)
+    } else {
+        a + diff * t
+    }
+}
+
+/// numpy's virtual index for `method="linear"`, `(n - 1) * q`, split into its floor (a rank
+/// below `n`) and its fractional part.
+#[inline]
+pub fn virtual_index(n: usize, q: f64) -> (usize, f64) {
+    let h = n.saturating_sub(1) as f64 * q;
+    let floor = h.floor();
+    // `floor` lies in [0, n - 1] because 0 <= q <= 1; the `min` guards the float rounding.
+    let rank = (floor as usize).min(n.saturating_sub(1));
+    (rank, h - floor)
+}
+
+#[inline]
+fn value(values: &[f64], slot: u32) -> f64 {
+    values.get(slot as usize).copied().unwrap_or(f64::NAN)
+}
+
+#[inline]
+fn set_pos(pos: &mut [u32], slot: u32, at: u32) {
+    if let Some(p) = pos.get_mut(slot as usize) {
+        *p = at;
+    }
+}
+
+/// A binary heap of ring slots ordered by their values: a max-heap when `MAX`, else a min-heap.
+#[derive(Debug, Clone, Default)]
+struct Heap<const MAX: bool> {
+    items: Vec<u32>,
+}
+
+impl<const MAX: bool> Heap<MAX> {
+    const FLAG: u32 = if MAX { 0 } else { HI_BIT };
+
+    #[inline]
+    fn above(a: f64, b: f64) -> bool {
+        if MAX {
+            a > b
+        } else {
+            a < b
+        }
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    #[inline]
+    fn top(&self) -> Option<u32> {
+        self.items.first().copied()
+    }
+
+    #[inline]
+    fn place(&mut self, i: usize, slot: u32, pos: &mut [u32]) {
+        if let Some(item) = self.items.get_mut(i) {
+            *item = slot;
+        }
+        // i < len <= MAX_WINDOW < 2^31: the position fits below HI_BIT.
+        set_pos(pos, slot, Self::FLAG | i as u32);
+    }
+
+    /// Moves the entry at `i` up while it belongs above its parent; returns where it landed.
+    fn sift_up(&mut self, mut i: usize, values: &[f64], pos: &mut [u32]) -> usize {
+        let Some(&slot) = self.items.get(i) else {
+            return i;
+        };
+        let v = value(values, slot);
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            let Some(&ps) = self.items.get(parent) else {
+                break;
+            };
+            if !Self::above(v, value(values, ps)) {
+                break;
+            }
+            self.place(i, ps, pos);
+            i = parent;
+        }
+        self.place(i, slot, pos);
+        i
+    }
+
+    /// Moves the entry at `i` down while a child belongs above it.
+    fn sift_down(&mut self, mut i: usize, values: &[f64], pos: &mut [u32]) {
+        let Some(&slot) = self.items.get(i) else {
+            return;
+        };
+        let v = value(values, slot);
+        let n = self.items.len();
+        loop {
+            let left = 2 * i + 1;
+            if left >= n {
+                break;
+            }
+            let Some(&ls) = self.items.get(left) else {
+                break;
+            };
+            let (mut child, mut cs, mut cv) = (left, ls, value(values, ls));
+            if let Some(&rs) = self.items.get(left + 1) {
+                let rv = value(values, rs);
+                if Self::above(rv, cv) {
+                    (child, cs, cv) = (left + 1, rs, rv);
+                }
+            }
+            if !Self::above(cv, v) {
+                break;
+            }
+            self.place(i, cs, pos);
+            i = child;
+        }
+        self.place(i, slot, pos);
+    }
+
+    /// Restores the heap after the value of the entry at `i` changed.
+    #[inline]
+    fn fix(&mut self, i: usize, values: &[f64], pos: &mut [u32]) {
+        if self.sift_up(i, values, pos) == i {
+            self.sift_down(i, values, pos);
+        }
+    }
+
+    fn push(&mut self, slot: u32, values: &[f64], pos: &mut [u32]) {
+        self.items.push(slot);
+        self.sift_up(self.items.len() - 1, values, pos);
+    }
+
+    fn pop(&mut self, values: &[f64], pos: &mut [u32]) -> Option<u32> {
+        let top = self.top()?;
+        let last = self.items.pop()?;
+        if !self.items.is_empty() {
+            self.place(0, last, pos);
+            self.sift_down(0, values, pos);
+        }
+        Some(top)
+    }
+
+    /// Floyd's bottom-up construction from arbitrary items.
+    fn heapify(items: Vec<u32>, values: &[f64], pos: &mut [u32]) -> Self {
+        let mut heap = Self { items };
+        for (i, &slot) in heap.items.iter().enumerate() {
+            set_pos(pos, slot, Self::FLAG | i as u32);
+        }
+        for i in (0..heap.items.len() / 2).rev() {
+            heap.sift_down(i, values, pos);
+        }
+        heap
+    }
+}
+
+/// The two heaps that answer one quantile.
+#[derive(Debug, Clone)]
+struct Tracker {
+    q: f64,
+    lo: Heap<true>,
+    hi: Heap<false>,
+    /// For each ring slot: its index in `lo`, or `HI_BIT | index` in `hi`.
+    pos: Vec<u32>,
+}
+
+impl Tracker {
+    fn new(q: f64) -> Self {
+        Self {
+            q,
+            lo: Heap::default(),
+            hi: Heap::default(),
+            pos: Vec::new(),
+        }
+    }
+
+    /// Adds `slot` (already written to `values`) to a window that now holds `n` values.
+    fn insert(&mut self, slot: u32, values: &[f64], n: usize) {
+        self.pos.push(0);
+        let goes_low = match self.lo.top() {
+            Some(top) => value(values, slot) < value(values, top),
+            None => false,
+        };
+        if goes_low {
+            self.lo.push(slot, values, &mut self.pos);
+        } else {
+            self.hi.push(slot, values, &mut self.pos);
+        }
+        let (rank, _) = virtual_index(n, self.q);
+        let want = rank + 1;
+        while self.lo.len() > want {
+            match self.lo.pop(values, &mut self.pos) {
+                Some(s) => self.hi.push(s, values, &mut self.pos),
+                None => break,
+            }
+        }
+        while self.lo.len() < want {
+            match self.hi.pop(values, &mut self.pos) {
+                Some(s) => self.lo.push(s, values, &mut self.pos),
+                None => break,
+            }
+        }
+    }
+
+    /// Restores the split after the value at `slot` was overwritten (window size unchanged).
+    fn replace(&mut self, slot: u32, values: &[f64]) {
+        let at = self.pos.get(slot as usize).copied().unwrap_or(0);
+        let i = (at & !HI_BIT) as usize;
+        if at & HI_BIT == 0 {
+            self.lo.fix(i, values, &mut self.pos);
+        } else {
+            self.hi.fix(i, values, &mut self.pos);
+        }
+        if let (Some(l), Some(h)) = (self.lo.top(), self.hi.top()) {
+            if value(values, l) > value(values, h) {
+                self.lo.place(0, h, &mut self.pos);
+                self.hi.place(0, l, &mut self.pos);
+                self.lo.sift_down(0, values, &mut self.pos);
+                self.hi.sift_down(0, values, &mut self.pos);
+            }
+        }
+    }
+
+    fn quantile(&self, values: &[f64], n: usize) -> Option<f64> {
+        let a = value(values, self.lo.top()?);
+        let b = match self.hi.top() {
+            Some(h) => value(values, h),
+            None => a,
+        };
+        let (_, t) = virtual_index(n, self.q);
+        Some(lerp(a, b, t))
+    }
+}
+
+/// A window of the last `capacity` values with exact quantiles at the tracked `q`s.
+#[derive(Debug, Clone)]
+pub struct OrderWindow {
+    capacity: usize,
+    values: Vec<f64>,
+    /// When the window is full, the slot of the oldest value (the next to be overwritten).
+    head: usize,
+    trackers: Vec<Tracker>,
+}
+
+/// What a pickle holds: the ring, and for each tracked quantile one bit per slot saying
+/// whether the slot is in `lo`. Loading rebuilds the heaps in O(n) from that split.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct OrderWindowState {
+    pub window_size: u64,
+    pub head: u64,
+    pub values: Vec<f64>,
+    pub in_lo: Vec<Vec<u8>>,
+}
+
+impl OrderWindow {
+    /// `qs` must already be checked to lie in [0, 1], `capacity` in 1..=MAX_WINDOW.
+    pub fn new(capacity: usize, qs: &[f64]) -> Self {
+        Self {
+            capacity,
+            values: Vec::new(),
+            head: 0,
+            trackers: qs.iter().map(|&q| Tracker::new(q)).collect(),
+        }
+    }
+
+    pub fn window_size(&self) -> usize {
+        self.capacity
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        let tracker_bytes: usize = self
+            .trackers
+            .iter()
+            .map(|t| 4 * (t.lo.items.capacity() + t.hi.items.capacity() + t.pos.capacity()))
+            .sum();
+        8 * self.values.capacity()
+            + tracker_bytes
+            + self.trackers.capacity() * std::mem::size_of::<Tracker>()
+    }
+
+    /// Adds `x` (not NaN), evicting the oldest value once the window is full.
+    #[inline]
+    pub fn push(&mut self, x: f64) {
+        if self.values.len() < self.capacity {
+            let slot = self.values.len() as u32;
+            self.values.push(x);
+            let n = self.values.len();
+            for t in &mut self.trackers {
+                t.insert(slot, &self.values, n);
+            }
+        } else {
+            let slot = self.head;
+            if let Some(v) = self.values.get_mut(slot) {
+                *v = x;
+            }
+            self.head = if slot + 1 == self.capacity {
+                0
+            } else {
+                slot + 1
+            };
+            for t in &mut self.trackers {
+                t.replace(slot as u32, &self.values);
+            }
+        }
+    }
+
+    /// The `i`-th tracked quantile of the window (numpy's linear method); None when empty.
+    #[inline]
+    pub fn quantile(&self, i: usize) -> Option<f64> {
+        self.trackers
+            .get(i)?
+            .quantile(&self.values, self.values.len())
+    }
+
+    /// The window's values, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = f64> + '_ {
+        let (newer, older) = self.values.split_at(self.head.min(self.values.len()));
+        older.iter().chain(newer.iter()).copied()
+    }
+
+    pub fn to_state(&self) -> OrderWindowState {
+        let in_lo = self
+            .trackers
+            .iter()
+            .map(|t| {
+                let mut bits = vec![0u8; self.values.len().div_ceil(8)];
+                for (slot, &at) in t.pos.iter().enumerate() {
+                    if at & HI_BIT == 0 {
+                        if let Some(b) = bits.get_mut(slot / 8) {
+                            *b |= 1 << (slot % 8);
+                        }
+                    }
+                }
+                bits
+            })
+            .collect();
+        OrderWindowState {
+            window_size: self.capacity as u64,
+            head: self.head as u64,
+            values: self.values.clone(),
+            in_lo,
+        }
+    }
+
+    /// Rebuilds a window from a decoded state, checking every invariant the heaps rely on.
+    pub fn from_state(st: OrderWindowState, qs: &[f64]) -> Result<Self> {
+        let capacity = usize::try_from(st.window_size)
+            .ok()
+            .filter(|w| (1..=super::params::MAX_WINDOW).contains(w))
+            .ok_or_else(|| {
+                StatsError::corrupt(format!("window_size {} is out of range", st.window_size))
+            })?;
+        let n = st.values.len();
+        if n > capacity {
+            return Err(StatsError::corrupt(format!(
+                "{n} values do not fit a window of {capacity}"
+            )));
+        }
+        let head = usize::try_from(st.head).unwrap_or(usize::MAX);
+        if (n < capacity && head != 0) || (n == capacity && head >= capacity) {
+            return Err(StatsError::corrupt(format!(
+                "head {} is out of range",
+                st.head
+            )));
+        }
+        if st.values.iter().any(|x| x.is_nan()) {
+            return Err(StatsError::corrupt("the window holds NaN"));
+        }
+        if st.in_lo.len() != qs.len() {
+            return Err(StatsError::corrupt("wrong number of quantile splits"));
+        }
+        let mut trackers = Vec::with_capacity(qs.len());
+        for (&q, bits) in qs.iter().zip(&st.in_lo) {
+            if bits.len() != n.div_ceil(8) {
+                return Err(StatsError::corrupt("quantile split has the wrong length"));
+            }
+            let in_lo = |slot: usize| {
+                bits.get(slot / 8)
+                    .is_some_and(|b| b & (1 << (slot % 8)) != 0)
+            };
+            let (lo, hi): (Vec<u32>, Vec<u32>) =
+                (0..n as u32).partition(|&slot| in_lo(slot as usize));
+            let want = if n == 0 { 0 } else { virtual_index(n, q).0 + 1 };
+            if lo.len() != want {
+                return Err(StatsError::corrupt("quantile split has the wrong size"));
+            }
+            let lo_max = lo
+                .iter()
+                .map(|&s| value(&st.values, s))
+                .fold(f64::NEG_INFINITY, f64::max);
+            let hi_min = hi
+                .iter()
+                .map(|&s| value(&st.values, s))
+                .fold(f64::INFINITY, f64::min);
+            if lo_max > hi_min {
+                return Err(StatsError::corrupt("quantile split is not ordered"));
+            }
+            let mut pos = vec![0u32; n];
+            let lo = Heap::heapify(lo, &st.values, &mut pos);
+            let hi = Heap::heapify(hi, &st.values, &mut pos);
+            trackers.push(Tracker { q, lo, hi, pos });
+        }
+        Ok(Self {
+            capacity,
+            values: st.values,
+            head,
+            trackers,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// numpy.quantile(window, q, method="linear"), written out on a sorted copy.
+    fn oracle(window: &[f64], q: f64) -> f64 {
+        let mut s = window.to_vec();
+        s.sort_by(f64::total_cmp);
+        let (r, t) = virtual_index(s.len(), q);
+        let a = s[r];
+        let b = s[(r + 1).min(s.len() - 1)];
+        lerp(a, b, t)
+    }
+
+    fn check_heaps(w: &OrderWindow) {
+        for t in &w.trackers {
+            let lo_max =
+                t.lo.items
+                    .iter()
+                    .map(|&s| w.values[s as usize])
+                    .fold(f64::NEG_INFINITY, f64::max);
+            let hi_min =
+                t.hi.items
+                    .iter()
+                    .map(|&s| w.values[s as usize])
+                    .fold(f64::INFINITY, f64::min);
+            assert!(lo_max <= hi_min);
+            assert_eq!(t.lo.len() + t.hi.len(), w.values.len());
+            for (i, &s) in t.lo.items.iter().enumerate() {
+                assert_eq!(t.pos[s as usize], i as u32);
+                if i > 0 {
+                    assert!(w.values[t.lo.items[(i - 1) / 2] as usize] >= w.values[s as usize]);
+                }
+            }
+            for (i, &s) in t.hi.items.iter().enumerate() {
+                assert_eq!(t.pos[s as usize], HI_BIT | i as u32);
+                if i > 0 {
+                    assert!(w.values[t.hi.items[(i - 1) / 2] as usize] <= w.values[s as usize]);
+                }
+            }
+        }
+    }
+
+    /// A small deterministic generator, so the core's tests need no crate.
+    fn stream(seed: u64, len: usize, distinct: u64) -> Vec<f64> {
+        let mut s = seed;
+        (0..len)
+            .map(|_| {
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((s >> 33) % distinct) as f64 - (distinct / 2) as f64
+            })
+            .collect()
+    }
+
+    #[test]
+    fn matches_sorted_oracle_while_filling_and_sliding() {
+        let qs = [0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0];
+        for &cap in &[1usize, 2, 3, 7, 10, 64] {
+            for &distinct in &[3u64, 1000] {
+                for &q in &qs {
+                    let mut w = OrderWindow::new(cap, &[q, 1.0 - q]);
+                    let xs = stream(cap as u64 * 31 + distinct, 300, distinct);
+                    for (i, &x) in xs.iter().enumerate() {
+                        w.push(x);
+                        let lo = i.saturating_sub(cap - 1);
+                        let window = &xs[lo..=i];
+                        assert_eq!(
+                            w.quantile(0),
+                            Some(oracle(window, q)),
+                            "cap {cap} q {q} i {i}"
+                        );
+                        assert_eq!(w.quantile(1), Some(oracle(window, 1.0 - q)));
+                        assert_eq!(w.iter().collect::<Vec<_>>(), window.to_vec());
+                    }
+                    check_heaps(&w);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn state_round_trip_and_rejections() {
+        let mut w = OrderWindow::new(50, &[0.3, 0.8]);
+        for x in stream(7, 120, 1000) {
+            w.push(x);
+        }
+        let state = w.to_state();
+        let mut back = OrderWindow::from_state(state.clone(), &[0.3, 0.8]).unwrap();
+        check_heaps(&back);
+        for x in stream(8, 100, 1000) {
+            w.push(x);
+            back.push(x);
+            assert_eq!(w.quantile(0), back.quantile(0));
+            assert_eq!(w.quantile(1), back.quantile(1));
+        }
+        let mut bad = state.clone();
+        bad.in_lo[0][0] ^= 1;
+        assert!(OrderWindow::from_state(bad, &[0.3, 0.8]).is_err());
+        let mut bad = state.clone();
+        bad.head = 50;
+        assert!(OrderWindow::from_state(bad, &[0.3, 0.8]).is_err());
+        let mut bad = state.clone();
+        bad.values[3] = f64::NAN;
+        assert!(OrderWindow::from_state(bad, &[0.3, 0.8]).is_err());
+        let mut bad = state;
+        bad.window_size = 10;
+        assert!(OrderWindow::from_state(bad, &[0.3, 0.8]).is_err());
+    }
+
+    #[test]
+    fn lerp_is_numpys() {
+        assert_eq!(lerp(1.0, 2.0, 0.25), 1.25);
+        assert_eq!(lerp(1.0, 2.0, 0.75), 2.0 - 1.0 * 0.25);
+        assert_eq!(virtual_index(1, 0.7), (0, 0.0));
+        assert_eq!(virtual_index(5, 1.0), (4, 0.0));
+    }
+}

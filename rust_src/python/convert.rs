@@ -1,0 +1,159 @@
+//! Python objects to Rust values, with precise errors and no panics.
+
+use numpy::{PyArray1, PyArrayDescrMethods, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyComplex, PyFloat, PyInt, PyString};
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".into())
+}
+
+/// A real number as `f64`: floats, ints, bools, numpy scalars and anything with `__float__`.
+/// Strings, bytes and complex numbers are refused with TypeError, ints too large for a float
+/// with ValueError (Python itself raises OverflowError there).
+#[inline]
+pub fn to_f64(obj: &Bound<'_, PyAny>) -> PyResult<f64> {
+    if let Ok(f) = obj.cast_exact::<PyFloat>() {
+        return Ok(f.value());
+    }
+    to_f64_slow(obj)
+}
+
+#[cold]
+fn to_f64_slow(obj: &Bound<'_, PyAny>) -> PyResult<f64> {
+    if obj.is_instance_of::<PyString>()
+        || obj.is_instance_of::<PyBytes>()
+        || obj.is_instance_of::<PyByteArray>()
+        || obj.is_instance_of::<PyComplex>()
+        || obj.is_none()
+    {
+        return Err(PyTypeError::new_err(format!(
+            "x must be a real number, got {}",
+            type_name(obj)
+        )));
+    }
+    obj.extract::<f64>().map_err(|err| {
+        if err.is_instance_of::<PyOverflowError>(obj.py()) {
+            PyValueError::new_err(format!("x is too large to convert to a float: {err}"))
+        } else {
+            PyTypeError::new_err(format!("x must be a real number, got {}", type_name(obj)))
+        }
+    })
+}
+
+/// A window size: a Python int (not a bool, not a float), at least 1.
+pub fn to_window_size(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
+    if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
+        // numpy integers are accepted through __index__.
+        if !obj.is_instance_of::<PyBool>()
+            && obj.hasattr("__index__").unwrap_or(false)
+            && !obj.is_instance_of::<PyFloat>()
+        {
+            if let Ok(i) = obj
+                .call_method0("__index__")
+                .and_then(|i| i.extract::<i64>())
+            {
+                return Ok(i);
+            }
+        }
+        return Err(PyTypeError::new_err(format!(
+            "window_size must be an int, got {}",
+            type_name(obj)
+        )));
+    }
+    obj.extract::<i64>()
+        .map_err(|_| PyValueError::new_err("window_size is too large"))
+}
+
+/// A batch of floats: borrowed from a contiguous float64 numpy array without copying, or
+/// collected from any other array or iterable.
+pub enum Floats<'py> {
+    Borrowed(numpy::PyReadonlyArray1<'py, f64>),
+    Owned(Vec<f64>),
+}
+
+impl Floats<'_> {
+    pub fn as_slice(&self) -> &[f64] {
+        match self {
+            Floats::Borrowed(a) => a.as_slice().unwrap_or(&[]),
+            Floats::Owned(v) => v,
+        }
+    }
+}
+
+pub fn to_floats<'py>(xs: &Bound<'py, PyAny>) -> PyResult<Floats<'py>> {
+    if let Ok(arr) = xs.cast::<PyUntypedArray>() {
+        if arr.ndim() != 1 {
+            return Err(PyValueError::new_err(format!(
+                "expected a 1-D array, got a {}-D array of shape {:?}",
+                arr.ndim(),
+                arr.shape()
+            )));
+        }
+        let kind = arr.dtype().kind();
+        if let Ok(f) = arr.cast::<PyArray1<f64>>() {
+            let ro = f
+                .try_readonly()
+                .map_err(|e| PyValueError::new_err(e.to_string()))?;
+            if ro.is_contiguous() {
+                return Ok(Floats::Borrowed(ro));
+            }
+            return Ok(Floats::Owned(ro.as_array().iter().copied().collect()));
+        }
+        if !matches!(kind, b'b' | b'i' | b'u' | b'f') {
+            return Err(PyTypeError::new_err(format!(
+                "expected an array of real numbers, got dtype {}",
+                arr.dtype().str().map(|s| s.to_string()).unwrap_or_default()
+            )));
+        }
+        let converted = arr.call_method1("astype", ("float64",))?;
+        let f = converted.cast::<PyArray1<f64>>()?;
+        let ro = f
+            .try_readonly()
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        return Ok(Floats::Owned(ro.as_array().iter().copied().collect()));
+    }
+    if xs.is_instance_of::<PyString>()
+        || xs.is_instance_of::<PyBytes>()
+        || xs.is_instance_of::<PyByteArray>()
+    {
+        return Err(PyTypeError::new_err(format!(
+            "expected an iterable of numbers, got {}",
+            type_name(xs)
+        )));
+    }
+    let iter = xs.try_iter().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "expected an iterable of numbers, got {}",
+            type_name(xs)
+        ))
+    })?;
+    let mut out = Vec::with_capacity(xs.len().unwrap_or(0));
+    for (i, item) in iter.enumerate() {
+        let item = item?;
+        let x = to_f64(&item).map_err(|err| {
+            let msg = err.value(xs.py()).to_string().replacen("x ", "", 1);
+            if err.is_instance_of::<PyTypeError>(xs.py()) {
+                PyTypeError::new_err(format!("element {i} of the input {msg}"))
+            } else {
+                PyValueError::new_err(format!("element {i} of the input {msg}"))
+            }
+        })?;
+        out.push(x);
+    }
+    Ok(Floats::Owned(out))
+}
+
+/// Bytes of a pickled state.
+pub fn state_bytes<'a>(state: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
+    state.cast::<PyBytes>().map(|b| b.as_bytes()).map_err(|_| {
+        PyValueError::new_err(format!(
+            "invalid pickled state: expected bytes, got {}",
+            type_name(state)
+        ))
+    })
+}

@@ -1,0 +1,22 @@
+//! The `river.stats._rust_stats` extension module: thin `#[pyclass]` wrappers named `Rs*`,
+//! each holding one core struct. Python's `river.stats` classes subclass them, so a call to
+//! `stat.update(x)` goes straight to the Rust method with no Python frame in between.
+
+use pyo3::prelude::*;
+
+mod convert;
+mod errors;
+#[macro_use]
+mod univariate;
+mod rolling;
+mod scalar;
+
+#[pymodule]
+fn _rust_stats(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<scalar::RsEWMean>()?;
+    m.add_class::<scalar::RsPeakToPeak>()?;
+    m.add_class::<rolling::RsRollingQuantile>()?;
+    m.add_class::<rolling::RsRollingIQR>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
