@@ -21,3 +21,13 @@ __all__ = [
     "RollingIQR",
     "RollingQuantile",
 ]
+
+# family: moments
+
+# family: shape
+
+# family: extrema
+
+# family: sketches
+
+# family: windows and hashables

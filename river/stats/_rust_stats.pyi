@@ -7,7 +7,7 @@ import numpy.typing as npt
 from typing_extensions import disjoint_base
 
 __version__: str
-__all__ = ["RsEWMean", "RsPeakToPeak", "RsRollingIQR", "RsRollingQuantile", "__version__"]
+__all__ = ["RsEWMean", "RsPeakToPeak", "RsRollingIQR", "RsRollingQuantile", "__version__"]  # each family adds its own with +=
 
 class _Univariate:
     def update(self, x: float) -> None: ...
@@ -52,3 +52,13 @@ class RsRollingIQR(_Univariate):
     @property
     def window_size(self) -> int: ...
     def __getnewargs__(self) -> tuple[int, float, float]: ...
+
+# family: moments
+
+# family: shape
+
+# family: extrema
+
+# family: sketches
+
+# family: windows

@@ -9,6 +9,16 @@ pub mod ptp;
 pub mod rolling_quantile;
 pub mod state;
 
+// family: moments (Mean, Var, SEM, Cov, PearsonCorr, EWVar, EWCov)
+
+// family: shape (Skew, Kurtosis, Sum, Count, AutoCorr, BayesianMean)
+
+// family: extrema (Max, Min, AbsMax, RollingMax, RollingMin, RollingAbsMax, RollingPeakToPeak)
+
+// family: sketches (Quantile, IQR, MAD, KolmogorovSmirnov)
+
+// family: windows (RollingMode and the rolling helpers)
+
 use crate::error::{Result, StatsError};
 
 /// A statistic of one numeric variable, updated one value at a time.

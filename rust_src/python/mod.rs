@@ -11,12 +11,28 @@ mod univariate;
 mod rolling;
 mod scalar;
 
+// One module per family of statistics; each registers its own classes.
+mod moments;
+
+mod shape;
+
+mod extrema;
+
+mod sketches;
+
+mod windows;
+
 #[pymodule]
 fn _rust_stats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<scalar::RsEWMean>()?;
     m.add_class::<scalar::RsPeakToPeak>()?;
     m.add_class::<rolling::RsRollingQuantile>()?;
     m.add_class::<rolling::RsRollingIQR>()?;
+    moments::register(m)?;
+    shape::register(m)?;
+    extrema::register(m)?;
+    sketches::register(m)?;
+    windows::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

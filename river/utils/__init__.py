@@ -1,0 +1,5 @@
+"""Utilities: rolling and time-rolling wrappers around statistics, and a sorted window."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
