@@ -63,5 +63,12 @@ format: $(DEPS) ## apply rustfmt and ruff format
 bench: $(EXT) ## the benchmark suite against River, pandas, bottleneck and polars
 	$(PY) benchmarks/run.py
 
+FUZZ_SECONDS ?= 600
+fuzz: $(EXT) ## fuzz the pickled-state decoders with cargo-fuzz (FUZZ_SECONDS=600)
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	$(PY) fuzz/seed_corpus.py
+	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O state_decoder -- \
+		-max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 -malloc_limit_mb=256 -print_final_stats=1
+
 clean: ## remove builds and the virtual environment
 	rm -rf target build $(VENV) river/stats/*.so

@@ -55,6 +55,11 @@ class EWMean(RsEWMean, base.Univariate):
         # The state lives in Rust and was built (and checked) by RsEWMean.__new__.
         pass
 
+    @classmethod
+    def _unit_test_params(cls):
+        yield {"fading_factor": 0.5}
+        yield {"fading_factor": 0.1}
+
     @property
     def name(self) -> str:
         return f"ewm_{self.fading_factor}"

@@ -56,3 +56,8 @@ class RollingIQR(RsRollingIQR, base.RollingUnivariate):
 
     def __init__(self, window_size: int, q_inf: float = 0.25, q_sup: float = 0.75) -> None:
         pass
+
+    @classmethod
+    def _unit_test_params(cls):
+        yield {"window_size": 10}
+        yield {"window_size": 2, "q_inf": 0.1, "q_sup": 0.9}

@@ -52,3 +52,9 @@ class RollingQuantile(RsRollingQuantile, base.RollingUnivariate):
 
     def __init__(self, q: float, window_size: int) -> None:
         pass
+
+    @classmethod
+    def _unit_test_params(cls):
+        yield {"q": 0.5, "window_size": 10}
+        yield {"q": 0.0, "window_size": 1}
+        yield {"q": 0.9, "window_size": 3}

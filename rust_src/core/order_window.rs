@@ -321,6 +321,11 @@ impl OrderWindow {
             for t in &mut self.trackers {
                 t.insert(slot, &self.values, n);
             }
+            if n == self.capacity {
+                // From now on sizes never change: give back what doubling over-allocated,
+                // so a full window costs exactly 8 + 8 per tracked quantile bytes per value.
+                self.shrink();
+            }
         } else {
             let slot = self.head;
             if let Some(v) = self.values.get_mut(slot) {
@@ -334,6 +339,15 @@ impl OrderWindow {
             for t in &mut self.trackers {
                 t.replace(slot as u32, &self.values);
             }
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.values.shrink_to_fit();
+        for t in &mut self.trackers {
+            t.lo.items.shrink_to_fit();
+            t.hi.items.shrink_to_fit();
+            t.pos.shrink_to_fit();
         }
     }
 
@@ -433,12 +447,14 @@ impl OrderWindow {
             let hi = Heap::heapify(hi, &st.values, &mut pos);
             trackers.push(Tracker { q, lo, hi, pos });
         }
-        Ok(Self {
+        let mut window = Self {
             capacity,
             values: st.values,
             head,
             trackers,
-        })
+        };
+        window.shrink();
+        Ok(window)
     }
 }
 

@@ -1,0 +1,259 @@
+"""The benchmark suite: `make bench`.
+
+Runs our statistics (the checkout's .venv) and the peers (River 0.26.1, pandas, bottleneck,
+polars, installed by this script into benchmarks/.venv-peers) in the same run, each workload
+in a fresh process, and writes benchmarks/RESULTS.md and benchmarks/rolling_quantile.png.
+
+    python benchmarks/run.py [--quick] [--full]
+
+--quick shrinks every size (a smoke run); --full also runs River's RollingQuantile at
+window 10^6 over 2,000,000 updates (minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OURS = Path(sys.executable)
+PEERS_DIR = HERE / ".venv-peers"
+PEERS = PEERS_DIR / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+TARGET_NS = {"EWMean": 45, "PeakToPeak": 45, "Mean": 45, "Var": 45, "Quantile": 45}
+
+
+def ensure_peers() -> None:
+    stamp = PEERS_DIR / ".stamp"
+    reqs = (HERE / "requirements-peers.txt").read_text()
+    if stamp.exists() and stamp.read_text() == reqs:
+        return
+    print("installing the peers into", PEERS_DIR, file=sys.stderr)
+    venv.create(PEERS_DIR, with_pip=True, clear=True)
+    subprocess.run(
+        [str(PEERS), "-m", "pip", "install", "--quiet", "-r", str(HERE / "requirements-peers.txt")],
+        check=True,
+    )
+    stamp.write_text(reqs)
+
+
+def run(python: Path, workload: str, **args) -> dict:
+    env = dict(os.environ)
+    # Keep the checkout off the peers' path: both packages are called `river`.
+    cwd = ROOT if python == OURS else HERE
+    proc = subprocess.run(
+        [str(python), str(HERE / "workloads.py"), workload, json.dumps(args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    if proc.returncode != 0:
+        return {
+            "error": proc.stderr.strip().splitlines()[-1]
+            if proc.stderr.strip()
+            else f"exit {proc.returncode}"
+        }
+    return json.loads(proc.stdout)
+
+
+def fmt(x: float | None, digits: int = 1) -> str:
+    return "n/a" if x is None else f"{x:,.{digits}f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--full", action="store_true")
+    args = parser.parse_args()
+    scale = 10 if args.quick else 1
+    ensure_peers()
+
+    from river import stats  # ours
+
+    names = sorted(n for n in stats.__all__ if n not in ("base", "Link"))
+    report: dict = {"when": datetime.datetime.now().isoformat(timespec="seconds")}
+    report["versions_ours"] = run(OURS, "versions")
+    report["versions_peers"] = run(PEERS, "versions")
+
+    print("per-update cost, every class ...", file=sys.stderr)
+    n_loop = 300_000 // scale
+    report["per_update_ours"] = run(OURS, "per_update", names=names, n=n_loop)
+    report["per_update_river"] = run(PEERS, "per_update", names=names, n=n_loop)
+
+    print("update_many over 10M float64 ...", file=sys.stderr)
+    batch_names = [n for n in ("EWMean", "Mean", "Var", "PeakToPeak") if n in names]
+    report["batch"] = run(OURS, "batch", names=batch_names, n=10_000_000 // scale)
+
+    big_w, big_n = 1_000_000 // scale, 2_000_000 // scale
+    print("rolling quantile at window 10^6 ...", file=sys.stderr)
+    report["t1_loop"] = run(OURS, "rolling_loop", cls_name="RollingQuantile", window=big_w, n=big_n)
+    report["t3_iqr_loop"] = run(OURS, "rolling_loop", cls_name="RollingIQR", window=big_w, n=big_n)
+    report["t2_accumulate"] = {
+        str(q): run(OURS, "rolling_batch", lib="ours", window=big_w, n=big_n, q=q) for q in (0.5, 0.01, 0.99)
+    }
+    report["t2_iqr_accumulate"] = run(OURS, "rolling_batch", lib="ours_iqr", window=big_w, n=big_n)
+    report["t2_peers"] = {
+        lib: run(PEERS, "rolling_batch", lib=lib, window=big_w, n=big_n, repeat=1 if lib == "pandas" else 3)
+        for lib in ("bottleneck", "polars", "pandas")
+    }
+    if args.full:
+        print("River at window 10^6 (minutes) ...", file=sys.stderr)
+        report["t1_river"] = run(PEERS, "rolling_loop", cls_name="RollingQuantile", window=big_w, n=big_n)
+
+    print("scaling with the window ...", file=sys.stderr)
+    windows = [10**k for k in range(2, 7)]
+    n_scale = 200_000 // scale
+    river_max = 10**6 if args.full else 10**5
+    curve: dict = {
+        "ours_loop": {},
+        "ours_accumulate": {},
+        "river_loop": {},
+        "pandas": {},
+        "bottleneck": {},
+        "polars": {},
+    }
+    for w in windows:
+        w_eff = max(1, w // scale)
+        curve["ours_loop"][w] = run(OURS, "rolling_loop", cls_name="RollingQuantile", window=w_eff, n=n_scale)
+        curve["ours_accumulate"][w] = run(OURS, "rolling_batch", lib="ours", window=w_eff, n=w_eff + n_scale)
+        if w <= river_max:
+            curve["river_loop"][w] = run(
+                PEERS, "rolling_loop", cls_name="RollingQuantile", window=w_eff, n=n_scale
+            )
+        for lib in ("pandas", "bottleneck", "polars"):
+            curve[lib][w] = run(PEERS, "rolling_batch", lib=lib, window=w_eff, n=w_eff + n_scale, repeat=1)
+    report["curve"] = curve
+    report["pickle"] = run(OURS, "pickle_size", window=big_w)
+
+    (HERE / "results.json").write_text(json.dumps(report, indent=1))
+    write_markdown(report, names, args)
+    plot(report)
+    print((HERE / "RESULTS.md").read_text())
+    return 0
+
+
+def ns(entry: dict | None) -> float | None:
+    return None if not entry or "ns" not in entry else entry["ns"]
+
+
+def write_markdown(r: dict, names: list[str], args) -> None:
+    ours_v, peers_v = r["versions_ours"], r["versions_peers"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` on {r['when']}{' (--quick: sizes divided by 10)' if args.quick else ''}.",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
+        f"Python {ours_v.get('python')}.",
+        f"Ours: river {ours_v.get('river')} (this checkout, release build). "
+        f"Peers: River {peers_v.get('river')}, pandas {peers_v.get('pandas')}, "
+        f"bottleneck {peers_v.get('bottleneck')}, polars {peers_v.get('polars')}, "
+        f"numpy {peers_v.get('numpy')}.",
+        "All figures are best-of-3 wall-clock times from the same run (pandas at scale: one run).",
+        "",
+        "## Per-element `update` from a Python loop (ns)",
+        "",
+        "| statistic | ours | River 0.26.1 | River / ours |",
+        "|---|---:|---:|---:|",
+    ]
+    for name in names:
+        o, p = ns(r["per_update_ours"].get(name)), ns(r["per_update_river"].get(name))
+        ratio = f"{p / o:.1f}x" if o and p else "n/a"
+        lines.append(f"| {name} | {fmt(o)} | {fmt(p)} | {ratio} |")
+    lines += ["", "## Targets", "", "| # | target | measured | goal | met |", "|---|---|---:|---:|---|"]
+
+    def row(num, what, value, goal, unit, smaller=True):
+        met = "n/a" if value is None else ("yes" if (value <= goal if smaller else value >= goal) else "NO")
+        lines.append(f"| {num} | {what} | {fmt(value, 3)} {unit} | {goal} {unit} | {met} |")
+
+    t1 = r["t1_loop"].get("seconds")
+    row(1, "RollingQuantile(0.5, 10^6), 2M update+get, Python loop", t1, 0.6, "s")
+    for q, res in r["t2_accumulate"].items():
+        row(2, f"same through accumulate, q={q}", res.get("seconds"), 0.26, "s")
+    row(3, "RollingIQR(10^6), 2M update+get, Python loop", r["t3_iqr_loop"].get("seconds"), 0.8, "s")
+    for name in TARGET_NS:
+        row(4, f"{name}.update per element", ns(r["per_update_ours"].get(name)), 45, "ns")
+    for name, res in r["batch"].items():
+        row(5, f"{name}.update_many, 10M float64", ns(res), 3, "ns")
+    c = r["curve"]["ours_loop"]
+    ratio = (ns(c.get(10**6)) or 0) / (ns(c.get(10**3)) or 1) if c else None
+    row(6, "RollingQuantile cost at w=10^6 / cost at w=10^3", ratio, 3, "x")
+    pk = r["pickle"]
+    row(7, "pickle of a full RollingQuantile(10^6): bytes per element", pk.get("bytes_per_element"), 9, "B")
+    dl = (pk.get("dumps_ms") or 0) + (pk.get("loads_ms") or 0) if "dumps_ms" in pk else None
+    row(7, "pickle: dumps + loads", dl, 20, "ms")
+
+    lines += [
+        "",
+        "## Rolling quantile, window 10^6, 2,000,000 values (s)",
+        "",
+        "| what | seconds |",
+        "|---|---:|",
+        f"| ours, Python loop, update+get (median) | {fmt(t1, 3)} |",
+        f"| ours, RollingIQR, Python loop | {fmt(r['t3_iqr_loop'].get('seconds'), 3)} |",
+    ]
+    for q, res in r["t2_accumulate"].items():
+        lines.append(f"| ours, accumulate, q={q} | {fmt(res.get('seconds'), 3)} |")
+    lines.append(f"| ours, RollingIQR accumulate | {fmt(r['t2_iqr_accumulate'].get('seconds'), 3)} |")
+    for lib, res in r["t2_peers"].items():
+        what = {
+            "bottleneck": "bottleneck move_median (median only)",
+            "polars": "polars rolling_quantile",
+            "pandas": "pandas rolling().quantile",
+        }[lib]
+        lines.append(f"| {what} | {fmt(res.get('seconds'), 3)} |")
+    if "t1_river" in r:
+        lines.append(f"| River 0.26.1, Python loop | {fmt(r['t1_river'].get('seconds'), 3)} |")
+    else:
+        lines.append("| River 0.26.1, Python loop | not run (`--full`) |")
+
+    lines += [
+        "",
+        "## Rolling quantile cost per element against the window (ns)",
+        "",
+        "| window | ours loop | ours accumulate | River loop | pandas | bottleneck | polars |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for w in sorted(int(k) for k in r["curve"]["ours_loop"]):
+        cells = [
+            fmt(ns(r["curve"][k].get(w)))
+            for k in ("ours_loop", "ours_accumulate", "river_loop", "pandas", "bottleneck", "polars")
+        ]
+        lines.append(f"| {w:,} | " + " | ".join(cells) + " |")
+    lines += ["", "![rolling quantile cost](rolling_quantile.png)", ""]
+    (HERE / "RESULTS.md").write_text("\n".join(lines))
+
+
+def plot(r: dict) -> None:
+    script = f"""
+import json, matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+curve = json.loads({json.dumps(json.dumps(r["curve"]))})
+labels = {{"ours_loop": "ours, update+get from Python", "ours_accumulate": "ours, accumulate (batch)",
+          "river_loop": "River 0.26.1, update+get from Python", "pandas": "pandas rolling().quantile (batch)",
+          "bottleneck": "bottleneck move_median (batch)", "polars": "polars rolling_quantile (batch)"}}
+fig, ax = plt.subplots(figsize=(7, 4.5))
+for key, label in labels.items():
+    pts = sorted((int(w), v["ns"]) for w, v in curve[key].items() if "ns" in v)
+    if pts:
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=label)
+ax.set_xscale("log"); ax.set_yscale("log")
+ax.set_xlabel("window size"); ax.set_ylabel("ns per element")
+ax.set_title("Exact rolling median: cost per element")
+ax.grid(True, which="both", alpha=0.3); ax.legend(fontsize=8)
+fig.tight_layout(); fig.savefig({json.dumps(str(HERE / "rolling_quantile.png"))}, dpi=110)
+"""
+    subprocess.run([str(PEERS), "-c", script], check=True, cwd=HERE)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

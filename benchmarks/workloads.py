@@ -1,0 +1,226 @@
+"""Benchmark workloads, run in a fresh process by `run.py` under one interpreter at a time:
+ours (the checkout's .venv) or the peers' (River 0.26.1, pandas, bottleneck, polars), since
+both packages are called `river`. Prints one JSON object on stdout.
+
+    python workloads.py <workload> '<json args>'
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import pickle
+import sys
+import time
+
+import numpy as np
+
+# Constructor arguments per class; the same calls work on River 0.26.1 and on ours.
+PARAMS: dict[str, dict] = {
+    "AbsMax": {},
+    "AutoCorr": {"lag": 1},
+    "BayesianMean": {"prior": 0.5, "prior_weight": 10},
+    "Count": {},
+    "Cov": {},
+    "ChiSquared": {},
+    "Entropy": {},
+    "EWCov": {},
+    "EWMean": {},
+    "EWVar": {},
+    "IQR": {},
+    "KolmogorovSmirnov": {},
+    "Kurtosis": {},
+    "MAD": {},
+    "Max": {},
+    "Mean": {},
+    "Min": {},
+    "Mode": {},
+    "PeakToPeak": {},
+    "PearsonCorr": {},
+    "Quantile": {},
+    "RollingAbsMax": {"window_size": 1000},
+    "RollingIQR": {"window_size": 1000},
+    "RollingMax": {"window_size": 1000},
+    "RollingMin": {"window_size": 1000},
+    "RollingMode": {"window_size": 1000},
+    "RollingPeakToPeak": {"window_size": 1000},
+    "RollingQuantile": {"q": 0.5, "window_size": 1000},
+    "SEM": {},
+    "Shift": {},
+    "Skew": {},
+    "Sum": {},
+    "Var": {},
+}
+BIVARIATE = {"Cov", "ChiSquared", "EWCov", "KolmogorovSmirnov", "PearsonCorr"}
+HASHABLE = {"ChiSquared", "Entropy", "Mode", "RollingMode"}
+
+
+def stream(n: int, seed: int = 42) -> np.ndarray:
+    return np.random.default_rng(seed).normal(0.0, 1.0, n)
+
+
+def best_of(repeat: int, fn) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def per_update(names: list[str], n: int = 300_000, repeat: int = 3) -> dict:
+    """ns per update(x) from a Python loop, for each class name present."""
+    from river import stats
+
+    xs = stream(n).tolist()
+    ys = stream(n, seed=7).tolist()
+    ints = np.random.default_rng(3).integers(0, 20, n).tolist()
+    out = {}
+    for name in names:
+        cls = getattr(stats, name, None)
+        if cls is None:
+            continue
+        stat = cls(**PARAMS.get(name, {}))
+        data = ints if name in HASHABLE else xs
+        other = np.random.default_rng(5).integers(0, 20, n).tolist() if name in HASHABLE else ys
+
+        if name in BIVARIATE:
+
+            def loop(stat=stat, data=data, other=other):
+                update = stat.update
+                for x, y in zip(data, other, strict=True):
+                    update(x, y)
+        else:
+
+            def loop(stat=stat, data=data):
+                for x in data:
+                    stat.update(x)
+
+        try:
+            seconds = best_of(repeat, loop)
+        except BaseException as err:  # River panics are BaseException
+            out[name] = {"error": f"{type(err).__name__}: {err}"}
+            continue
+        out[name] = {"ns": seconds / n * 1e9}
+    return out
+
+
+def batch(names: list[str], n: int = 10_000_000, repeat: int = 3) -> dict:
+    """ns per element of update_many over a float64 array (ours only)."""
+    from river import stats
+
+    xs = stream(n)
+    out = {}
+    for name in names:
+        cls = getattr(stats, name)
+        if not hasattr(cls, "update_many"):
+            continue
+        params = PARAMS.get(name, {})
+        seconds = best_of(repeat, lambda cls=cls, params=params: cls(**params).update_many(xs))
+        out[name] = {"ns": seconds / n * 1e9}
+    return out
+
+
+def rolling_loop(cls_name: str, window: int, n: int, q: float = 0.5, fill: bool = True) -> dict:
+    """Seconds for n updates with get() after each, from a Python loop, after the window
+    has been filled (the fill is not timed)."""
+    from river import stats
+
+    cls = getattr(stats, cls_name)
+    stat = cls(q=q, window_size=window) if cls_name == "RollingQuantile" else cls(window_size=window)
+    warm = stream(window, seed=1).tolist()
+    fill_t0 = time.perf_counter()
+    if fill:
+        if hasattr(stat, "update_many"):
+            stat.update_many(warm)
+        else:
+            for x in warm:
+                stat.update(x)
+    fill_s = time.perf_counter() - fill_t0
+    xs = stream(n).tolist()
+
+    def loop():
+        update, get = stat.update, stat.get
+        for x in xs:
+            update(x)
+            get()
+
+    t0 = time.perf_counter()
+    loop()
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "ns": seconds / n * 1e9, "fill_seconds": fill_s}
+
+
+def rolling_batch(lib: str, window: int, n: int, q: float = 0.5, repeat: int = 3) -> dict:
+    """Seconds to compute the rolling quantile after every element of an n-array."""
+    xs = stream(n)
+    if lib == "ours":
+        from river import stats
+
+        fn = lambda: stats.RollingQuantile(q=q, window_size=window).accumulate(xs)  # noqa: E731
+    elif lib == "ours_iqr":
+        from river import stats
+
+        fn = lambda: stats.RollingIQR(window_size=window).accumulate(xs)  # noqa: E731
+    elif lib == "pandas":
+        import pandas as pd
+
+        s = pd.Series(xs)
+        fn = lambda: s.rolling(window, min_periods=1).quantile(q, interpolation="linear").to_numpy()  # noqa: E731
+    elif lib == "bottleneck":
+        import bottleneck as bn
+
+        fn = lambda: bn.move_median(xs, window, min_count=1)  # noqa: E731
+    elif lib == "polars":
+        import polars as pl
+
+        s = pl.Series(xs)
+        fn = lambda: s.rolling_quantile(  # noqa: E731
+            q, window_size=window, min_samples=1, interpolation="linear"
+        ).to_numpy()
+    else:
+        raise ValueError(lib)
+    seconds = best_of(repeat, fn)
+    return {"seconds": seconds, "ns": seconds / n * 1e9}
+
+
+def pickle_size(window: int) -> dict:
+    from river import stats
+
+    rq = stats.RollingQuantile(q=0.5, window_size=window)
+    rq.update_many(stream(window))
+    data = pickle.dumps(rq)
+    dumps = best_of(5, lambda: pickle.dumps(rq))
+    loads = best_of(5, lambda: pickle.loads(data))
+    back = pickle.loads(data)
+    assert back.get() == rq.get()
+    return {
+        "bytes": len(data),
+        "bytes_per_element": len(data) / window,
+        "dumps_ms": dumps * 1e3,
+        "loads_ms": loads * 1e3,
+    }
+
+
+def versions() -> dict:
+    import platform
+
+    import river
+
+    out = {
+        "python": platform.python_version(),
+        "river": getattr(river, "__version__", "?"),
+        "numpy": np.__version__,
+    }
+    for mod in ("pandas", "bottleneck", "polars"):
+        try:
+            out[mod] = __import__(mod).__version__
+        except ImportError:
+            pass
+    return out
+
+
+if __name__ == "__main__":
+    workload, args = sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
+    print(json.dumps(globals()[workload](**args)))

@@ -1,0 +1,34 @@
+"""Memory stays flat once a rolling window is full."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+import pytest
+
+from river import stats
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")
+@pytest.mark.parametrize("cls, kwargs", [(stats.RollingQuantile, {"q": 0.5}), (stats.RollingIQR, {})])
+def test_rolling_window_memory_is_flat_after_filling(cls, kwargs):
+    window = 10**6
+    stat = cls(window_size=window, **kwargs)
+    chunk = np.random.default_rng(0).normal(size=window)
+    stat.update_many(chunk)  # full window
+    stat.update_many(chunk)  # steady state reached, allocator warmed up
+    before = rss_bytes()
+    for seed in range(8):  # 8 * 10^6 more values, 10^7 in all
+        stat.update_many(np.random.default_rng(seed + 1).normal(size=window))
+    grown = rss_bytes() - before
+    # Each chunk of input is 8 MB and freed after use; the statistic itself must not grow.
+    assert grown < 16 * 2**20, f"resident memory grew by {grown / 2**20:.1f} MiB"
+    per_element = sys.getsizeof(stat) / window
+    assert per_element <= 24 + 1, per_element
