@@ -129,7 +129,7 @@ class Link(Univariate):
     >>> for x in [1, 4, 2, 8]:
     ...     stat.update(x)
     >>> stat.get()
-    4.875
+    4.625
     >>> stat.name
     'ewm_0.5_of_ptp'
 

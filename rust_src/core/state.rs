@@ -93,7 +93,9 @@ pub fn exercise(bytes: &[u8]) -> bool {
 }
 
 fn exercise_univariate<T: Persist + super::Univariate>(bytes: &[u8]) -> bool {
-    let Ok(mut stat) = load::<T>(bytes) else { return false };
+    let Ok(mut stat) = load::<T>(bytes) else {
+        return false;
+    };
     let before = stat.get();
     let Ok(again) = dump(&stat) else { return true };
     // Not reachable from Python: these asserts are how the fuzzer reports a broken state.
@@ -117,7 +119,8 @@ mod tests {
     /// behaves or is refused, without a panic.
     #[test]
     fn fuzz_corpus_replays_without_panic() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/state_decoder");
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/state_decoder");
         let entries = std::fs::read_dir(&dir).expect("the corpus is part of the repository");
         let (mut total, mut loaded) = (0, 0);
         for entry in entries {
