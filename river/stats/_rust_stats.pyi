@@ -7,13 +7,7 @@ import numpy.typing as npt
 from typing_extensions import disjoint_base
 
 __version__: str
-__all__ = [
-    "RsEWMean",
-    "RsPeakToPeak",
-    "RsRollingIQR",
-    "RsRollingQuantile",
-    "__version__",
-]  # each family adds its own with +=
+__all__ = ["RsEWMean", "RsPeakToPeak", "RsRollingIQR", "RsRollingQuantile", "__version__"]  # each family adds its own with +=
 
 class _Univariate:
     def update(self, x: float) -> None: ...
