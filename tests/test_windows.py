@@ -433,6 +433,10 @@ def test_rolling_pickle_deepcopy_clone_mid_stream():
     assert type(fresh) is utils.Rolling and fresh.get() == 2 and len(fresh.window) == 0
     assert fresh._get_params() == {"cls": Sum, "window_size": 4, "start": 2}
     assert rolled.get() == 2 + sum(range(6, 10))
+    wider = rolled.clone({"window_size": 6, "start": 5})
+    assert wider.window_size == 6 and wider.get() == 5
+    hourly = utils.TimeRolling(Sum, period=dt.timedelta(1)).clone({"period": dt.timedelta(hours=1)})
+    assert hourly.period == dt.timedelta(hours=1) and hourly.get() == 0
 
 
 def test_rolling_wraps_hashable_statistics():

@@ -38,6 +38,14 @@ def _build(wrapper: str, window_kw: str, cls: typing.Any, kwargs: dict[str, typi
     return obj
 
 
+def _rebuilt(wrapper: typing.Any, new_params: dict[str, typing.Any]) -> typing.Any:
+    params = wrapper._get_params()
+    params.update(new_params)
+    if not inspect.isclass(params["cls"]):
+        params["cls"] = type(params["cls"])  # a class, so the deprecated path is not taken again
+    return type(wrapper)(**params)
+
+
 class BaseRolling:
     """What the rolling wrappers share: attributes, `repr` and indexing go to the wrapped object."""
 
@@ -191,8 +199,13 @@ class Rolling(BaseRolling):
         cls = self._cls if self._cls is not None else self.obj
         return {"cls": cls, "window_size": self._window_size, **self._kwargs}
 
-    def clone(self) -> Rolling:
-        """A fresh wrapper with the same class, window size and arguments, fed nothing."""
+    def clone(self, new_params: dict[str, typing.Any] | None = None) -> Rolling:
+        """A fresh wrapper with the same class, window size and arguments, fed nothing.
+
+        `new_params` changes some of them, e.g. `{"window_size": 10}`.
+        """
+        if new_params:
+            return _rebuilt(self, new_params)
         fresh = object.__new__(type(self))
         fresh.__dict__.update(self.__dict__)
         fresh.obj = self._fresh_obj()
@@ -303,8 +316,13 @@ class TimeRolling(BaseRolling):
         cls = self._cls if self._cls is not None else self.obj
         return {"cls": cls, "period": self.period, **self._kwargs}
 
-    def clone(self) -> TimeRolling:
-        """A fresh wrapper with the same class, period and arguments, fed nothing."""
+    def clone(self, new_params: dict[str, typing.Any] | None = None) -> TimeRolling:
+        """A fresh wrapper with the same class, period and arguments, fed nothing.
+
+        `new_params` changes some of them, e.g. `{"period": datetime.timedelta(hours=1)}`.
+        """
+        if new_params:
+            return _rebuilt(self, new_params)
         fresh = object.__new__(type(self))
         fresh.__dict__.update(self.__dict__)
         fresh.obj = self._fresh_obj()
