@@ -31,3 +31,8 @@ __all__ = [
 # family: sketches
 
 # family: windows and hashables
+from .chi_squared import ChiSquared  # noqa: E402
+from .entropy import Entropy  # noqa: E402
+from .mode import Mode, RollingMode  # noqa: E402
+
+__all__ += ["ChiSquared", "Entropy", "Mode", "RollingMode"]

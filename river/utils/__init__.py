@@ -2,4 +2,7 @@
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .rolling import Rolling, TimeRolling
+from .sorted_window import SortedWindow
+
+__all__: list[str] = ["Rolling", "SortedWindow", "TimeRolling"]
