@@ -47,6 +47,28 @@ impl Univariate for EWMean {
     fn get(&self) -> Option<f64> {
         Some(self.mean)
     }
+
+    /// One pass: the update runs on a copy and is kept only if no value was NaN (the check
+    /// is off the critical path of the mean's dependency chain).
+    fn try_update_many(&mut self, xs: &[f64]) -> Result<()> {
+        let (mut mean, rest) = match (self.seeded, xs.split_first()) {
+            (_, None) => return Ok(()),
+            (true, Some(_)) => (self.mean, xs),
+            (false, Some((&first, rest))) => (first, rest),
+        };
+        let (a, b) = (self.fading_factor, 1.0 - self.fading_factor);
+        let mut saw_nan = mean.is_nan();
+        for &x in rest.iter() {
+            saw_nan |= x.is_nan();
+            mean = a * x + b * mean;
+        }
+        if saw_nan {
+            return super::check_values(xs);
+        }
+        self.mean = mean;
+        self.seeded = true;
+        Ok(())
+    }
 }
 
 #[derive(Serialize, Deserialize)]

@@ -41,6 +41,14 @@ pub trait Univariate {
         }
     }
 
+    /// Feeds every value of `xs` if none is NaN; otherwise changes nothing and names the first
+    /// NaN. Statistics with a small state override this to check and update in one pass.
+    fn try_update_many(&mut self, xs: &[f64]) -> Result<()> {
+        check_values(xs)?;
+        self.update_many(xs);
+        Ok(())
+    }
+
     /// Feeds every value of `xs` and returns the value after each one (NaN where `get` is None).
     fn accumulate(&mut self, xs: &[f64]) -> Vec<f64> {
         let mut out = Vec::with_capacity(xs.len());

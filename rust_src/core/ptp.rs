@@ -47,6 +47,40 @@ impl Univariate for PeakToPeak {
         self.max.update(x);
     }
 
+    /// One pass over the batch with four independent lanes (min and max do not depend on
+    /// the order of the values), kept only if no value was NaN.
+    fn try_update_many(&mut self, xs: &[f64]) -> Result<()> {
+        let (mut lo, mut hi) = ([self.min.min; 4], [self.max.max; 4]);
+        let mut nan = [false; 4];
+        let mut chunks = xs.chunks_exact(4);
+        for chunk in &mut chunks {
+            for (lane, &x) in chunk.iter().enumerate() {
+                if let (Some(l), Some(h), Some(n)) =
+                    (lo.get_mut(lane), hi.get_mut(lane), nan.get_mut(lane))
+                {
+                    *n |= x.is_nan();
+                    if x < *l {
+                        *l = x;
+                    }
+                    if x > *h {
+                        *h = x;
+                    }
+                }
+            }
+        }
+        for &x in chunks.remainder() {
+            nan[0] |= x.is_nan();
+            lo[0] = if x < lo[0] { x } else { lo[0] };
+            hi[0] = if x > hi[0] { x } else { hi[0] };
+        }
+        if nan.iter().any(|&n| n) {
+            return super::check_values(xs);
+        }
+        self.min.min = lo.iter().copied().fold(self.min.min, f64::min);
+        self.max.max = hi.iter().copied().fold(self.max.max, f64::max);
+        Ok(())
+    }
+
     #[inline]
     fn get(&self) -> Option<f64> {
         if self.is_empty() {

@@ -39,14 +39,9 @@ macro_rules! univariate_class {
             fn update_many(&self, py: pyo3::Python<'_>, xs: &pyo3::Bound<'_, pyo3::PyAny>) -> pyo3::PyResult<()> {
                 let xs = $crate::python::convert::to_floats(xs)?;
                 let xs = xs.as_slice();
-                $crate::core::check_values(xs)?;
-                let work = || $crate::core::Univariate::update_many(&mut *self.lock(), xs);
-                if xs.len() >= $crate::python::univariate::DETACH_AT {
-                    py.detach(work);
-                } else {
-                    work();
-                }
-                Ok(())
+                let work = || $crate::core::Univariate::try_update_many(&mut *self.lock(), xs);
+                let done = if xs.len() >= $crate::python::univariate::DETACH_AT { py.detach(work) } else { work() };
+                Ok(done?)
             }
 
             /// Update with every value and return the statistic's value after each one.
