@@ -166,7 +166,7 @@ impl Persist for AbsMax {
 
     fn from_state(s: ExtremumState, _version: u8) -> Result<Self> {
         // -0.0 is refused too: no update stores a negative zero.
-        if !(s.value >= 0.0) || s.value.is_sign_negative() {
+        if s.value.is_nan() || s.value.is_sign_negative() {
             return Err(StatsError::corrupt(format!(
                 "absolute max must be >= 0, got {}",
                 s.value
