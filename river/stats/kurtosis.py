@@ -54,3 +54,8 @@ class Kurtosis(RsKurtosis, base.Univariate):
 
     def __init__(self, bias: bool = False) -> None:
         pass
+
+    @classmethod
+    def _unit_test_params(cls):
+        yield {}
+        yield {"bias": True}

@@ -55,3 +55,8 @@ class Skew(RsSkew, base.Univariate):
 
     def __init__(self, bias: bool = False) -> None:
         pass
+
+    @classmethod
+    def _unit_test_params(cls):
+        yield {}
+        yield {"bias": True}
