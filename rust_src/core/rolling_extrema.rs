@@ -9,8 +9,9 @@
 //! Not watermill's `RollingMax`/`RollingMin`: they keep a `SortedWindow` (an O(window)
 //! memmove per update) that panics on NaN after changing its state.
 //!
-//! Ties follow River's sorted window (`bisect.insort_left`): the max keeps the oldest of equal
-//! values, the min the newest, which only shows for 0.0 and -0.0.
+//! Ties: the max keeps the oldest of equal values, the min the newest, as River's sorted
+//! window inserts them. Values always equal River's; only the sign of a zero can differ
+//! (River evicts the oldest value by equality, so which of 0.0/-0.0 it keeps is arbitrary).
 
 use std::collections::VecDeque;
 use std::marker::PhantomData;
