@@ -25,8 +25,22 @@ __all__ = [
 # family: moments
 
 # family: shape
+from .auto_corr import AutoCorr  # noqa: E402
+from .bayesian_mean import BayesianMean  # noqa: E402
+from .count import Count  # noqa: E402
+from .kurtosis import Kurtosis  # noqa: E402
+from .shift import Shift  # noqa: E402
+from .skew import Skew  # noqa: E402
+from .summing import Sum  # noqa: E402
+
+__all__ += ["AutoCorr", "BayesianMean", "Count", "Kurtosis", "Shift", "Skew", "Sum"]
 
 # family: extrema
+from .maximum import AbsMax, Max, RollingAbsMax, RollingMax  # noqa: E402
+from .minimum import Min, RollingMin  # noqa: E402
+from .rolling_ptp import RollingPeakToPeak  # noqa: E402
+
+__all__ += ["AbsMax", "Max", "Min", "RollingAbsMax", "RollingMax", "RollingMin", "RollingPeakToPeak"]
 
 # family: sketches
 

@@ -12,8 +12,13 @@ pub mod state;
 // family: moments (Mean, Var, SEM, Cov, PearsonCorr, EWVar, EWCov)
 
 // family: shape (Skew, Kurtosis, Sum, Count, AutoCorr, BayesianMean)
+pub mod autocorr;
+pub mod counting;
+pub mod shape;
 
 // family: extrema (Max, Min, AbsMax, RollingMax, RollingMin, RollingAbsMax, RollingPeakToPeak)
+pub mod extrema;
+pub mod rolling_extrema;
 
 // family: sketches (Quantile, IQR, MAD, KolmogorovSmirnov)
 

@@ -1,7 +1,299 @@
-//! Rust classes of the shape family (filled in by its own change).
+//! Rust classes of the shape family: Skew, Kurtosis, Sum, Count, AutoCorr, BayesianMean.
 
+use std::sync::Mutex;
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt};
 
-pub fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+use super::convert::{state_bytes, to_f64};
+use crate::core::autocorr::AutoCorr;
+use crate::core::counting::{BayesianMean, Count, Sum};
+use crate::core::shape::{Kurtosis, Skew};
+use crate::core::{check_value, state};
+
+/// A lag: a Python int (or numpy integer), not a bool or a float.
+fn to_lag(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let is_int = obj.is_instance_of::<PyInt>()
+        || (obj.hasattr("__index__").unwrap_or(false) && !obj.is_instance_of::<PyFloat>());
+    if obj.is_instance_of::<PyBool>() || !is_int {
+        let name = obj
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| "object".into());
+        return Err(PyTypeError::new_err(format!(
+            "lag must be an int, got {name}"
+        )));
+    }
+    obj.call_method0("__index__")?
+        .extract::<i64>()
+        .map_err(|_| PyValueError::new_err("lag is too large"))
+}
+
+/// Running skewness (Rust core of `river.stats.Skew`).
+#[pyclass(frozen, subclass, module = "river.stats._rust_stats")]
+pub struct RsSkew {
+    inner: Mutex<Skew>,
+}
+
+univariate_class!(RsSkew, Skew, {
+    #[new]
+    #[pyo3(signature = (bias = false))]
+    fn new(bias: bool) -> Self {
+        Self {
+            inner: Mutex::new(Skew::new(bias)),
+        }
+    }
+
+    #[getter]
+    fn bias(&self) -> bool {
+        self.lock().bias()
+    }
+
+    fn __getnewargs__(&self) -> (bool,) {
+        (self.lock().bias(),)
+    }
+});
+
+/// Running excess kurtosis (Rust core of `river.stats.Kurtosis`).
+#[pyclass(frozen, subclass, module = "river.stats._rust_stats")]
+pub struct RsKurtosis {
+    inner: Mutex<Kurtosis>,
+}
+
+univariate_class!(RsKurtosis, Kurtosis, {
+    #[new]
+    #[pyo3(signature = (bias = false))]
+    fn new(bias: bool) -> Self {
+        Self {
+            inner: Mutex::new(Kurtosis::new(bias)),
+        }
+    }
+
+    #[getter]
+    fn bias(&self) -> bool {
+        self.lock().bias()
+    }
+
+    fn __getnewargs__(&self) -> (bool,) {
+        (self.lock().bias(),)
+    }
+});
+
+/// Running sum (Rust core of `river.stats.Sum`).
+#[pyclass(frozen, subclass, module = "river.stats._rust_stats")]
+pub struct RsSum {
+    inner: Mutex<Sum>,
+}
+
+univariate_class!(RsSum, Sum, {
+    #[new]
+    fn new() -> Self {
+        Self {
+            inner: Mutex::new(Sum::new()),
+        }
+    }
+
+    /// Take one value (a real number, not NaN) back out of the sum.
+    fn revert(&self, x: &Bound<'_, PyAny>) -> PyResult<()> {
+        let x = check_value(to_f64(x)?)?;
+        self.lock().revert(x);
+        Ok(())
+    }
+
+    fn __getnewargs__<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyTuple> {
+        pyo3::types::PyTuple::empty(py)
+    }
+});
+
+/// Autocorrelation at a lag (Rust core of `river.stats.AutoCorr`).
+#[pyclass(frozen, subclass, module = "river.stats._rust_stats")]
+pub struct RsAutoCorr {
+    inner: Mutex<AutoCorr>,
+}
+
+univariate_class!(RsAutoCorr, AutoCorr, {
+    #[new]
+    #[pyo3(signature = (lag))]
+    fn new(lag: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Self {
+            inner: Mutex::new(AutoCorr::new(to_lag(lag)?)?),
+        })
+    }
+
+    #[getter]
+    fn lag(&self) -> usize {
+        self.lock().lag()
+    }
+
+    fn __getnewargs__(&self) -> (usize,) {
+        (self.lock().lag(),)
+    }
+});
+
+/// Mean pulled towards a prior (Rust core of `river.stats.BayesianMean`).
+#[pyclass(frozen, subclass, module = "river.stats._rust_stats")]
+pub struct RsBayesianMean {
+    inner: Mutex<BayesianMean>,
+}
+
+univariate_class!(RsBayesianMean, BayesianMean, {
+    #[new]
+    #[pyo3(signature = (prior, prior_weight))]
+    fn new(prior: f64, prior_weight: f64) -> PyResult<Self> {
+        Ok(Self {
+            inner: Mutex::new(BayesianMean::new(prior, prior_weight)?),
+        })
+    }
+
+    #[getter]
+    fn prior(&self) -> f64 {
+        self.lock().prior()
+    }
+
+    #[getter]
+    fn prior_weight(&self) -> f64 {
+        self.lock().prior_weight()
+    }
+
+    /// Take one value back out; ValueError (nothing changed) if no value is left.
+    fn revert(&self, x: &Bound<'_, PyAny>) -> PyResult<()> {
+        let x = check_value(to_f64(x)?)?;
+        self.lock().revert(x)?;
+        Ok(())
+    }
+
+    fn __getnewargs__(&self) -> (f64, f64) {
+        let inner = self.lock();
+        (inner.prior(), inner.prior_weight())
+    }
+});
+
+/// Counter of updates, whatever their argument (Rust core of `river.stats.Count`).
+#[pyclass(frozen, subclass, module = "river.stats._rust_stats")]
+pub struct RsCount {
+    inner: Mutex<Count>,
+}
+
+impl RsCount {
+    #[inline]
+    fn lock(&self) -> std::sync::MutexGuard<'_, Count> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// How many items `xs` yields; every item counts, whatever it is.
+    fn items(xs: &Bound<'_, PyAny>) -> PyResult<u64> {
+        if let Ok(n) = xs.len() {
+            if xs.is_instance_of::<pyo3::types::PyString>() || xs.is_instance_of::<PyBytes>() {
+                return Err(PyTypeError::new_err(
+                    "expected an iterable of values, got a string",
+                ));
+            }
+            // Sized containers (lists, tuples, arrays) are counted without iterating.
+            if xs.is_instance_of::<pyo3::types::PyList>()
+                || xs.is_instance_of::<pyo3::types::PyTuple>()
+                || xs.cast::<numpy::PyUntypedArray>().is_ok()
+            {
+                return Ok(u64::try_from(n).unwrap_or(u64::MAX));
+            }
+        }
+        let iter = xs
+            .try_iter()
+            .map_err(|_| PyTypeError::new_err("expected an iterable of values"))?;
+        let mut n: u64 = 0;
+        for item in iter {
+            item?;
+            n = n.saturating_add(1);
+        }
+        Ok(n)
+    }
+}
+
+#[pymethods]
+impl RsCount {
+    #[new]
+    fn new() -> Self {
+        Self {
+            inner: Mutex::new(Count::new()),
+        }
+    }
+
+    /// Count one call; `x` is ignored and may be anything.
+    #[pyo3(signature = (x = None))]
+    fn update(&self, x: Option<&Bound<'_, PyAny>>) {
+        let _ = x;
+        self.lock().tick();
+    }
+
+    /// The number of updates so far, an int.
+    fn get(&self) -> u64 {
+        self.lock().n()
+    }
+
+    /// The number of updates so far (River's attribute).
+    #[getter]
+    fn n(&self) -> u64 {
+        self.lock().n()
+    }
+
+    /// Count every item of an iterable.
+    fn update_many(&self, xs: &Bound<'_, PyAny>) -> PyResult<()> {
+        let k = Self::items(xs)?;
+        self.lock().add(k);
+        Ok(())
+    }
+
+    /// Count every item and return the count after each one.
+    fn accumulate<'py>(
+        &self,
+        py: Python<'py>,
+        xs: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
+        let k = Self::items(xs)?;
+        let mut inner = self.lock();
+        let start = inner.n();
+        let len = usize::try_from(k)
+            .map_err(|_| PyValueError::new_err("too many items to accumulate"))?;
+        let mut out = Vec::with_capacity(len);
+        let mut n = start;
+        for _ in 0..len {
+            n = n.saturating_add(1);
+            // Exact up to 2^53, as any float64 array.
+            out.push(n as f64);
+        }
+        inner.add(k);
+        Ok(numpy::PyArray1::from_vec(py, out))
+    }
+
+    fn __getstate__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let bytes = state::dump(&*self.lock())?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    fn __setstate__(&self, st: &Bound<'_, PyAny>) -> PyResult<()> {
+        let loaded: Count = state::load(state_bytes(st)?)?;
+        *self.lock() = loaded;
+        Ok(())
+    }
+
+    fn __sizeof__(&self) -> usize {
+        std::mem::size_of::<Self>()
+    }
+
+    fn __getnewargs__<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyTuple> {
+        pyo3::types::PyTuple::empty(py)
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<RsSkew>()?;
+    m.add_class::<RsKurtosis>()?;
+    m.add_class::<RsSum>()?;
+    m.add_class::<RsCount>()?;
+    m.add_class::<RsAutoCorr>()?;
+    m.add_class::<RsBayesianMean>()?;
     Ok(())
 }

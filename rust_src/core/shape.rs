@@ -1,0 +1,255 @@
+//! Skewness and kurtosis, on watermill's `Skew` and `Kurtosis`.
+//!
+//! watermill keeps the third and fourth central moments with Welford/Terriberry updates and
+//! applies scipy's bias corrections (Fisher-Pearson skewness, Fisher's excess kurtosis), so
+//! its structs are used as they are. Their fields are public, which is what lets a pickled
+//! state be rebuilt and re-checked here.
+//!
+//! For a constant stream (second moment exactly 0) scipy answers NaN; River 0.26.1, and so
+//! this module, answers 0.0 for the skewness and `-3`, or the bias-corrected value of a zero
+//! kurtosis, for the kurtosis.
+
+use serde::{Deserialize, Serialize};
+use watermill::count::Count as WCount;
+use watermill::kurtosis::Kurtosis as WKurtosis;
+use watermill::moments::CentralMoments;
+use watermill::skew::Skew as WSkew;
+use watermill::stats::Univariate as _;
+
+use super::state::Persist;
+use super::Univariate;
+use crate::error::{Result, StatsError};
+
+/// The moments as stored in a pickle: plain numbers, checked before use.
+#[derive(Serialize, Deserialize)]
+pub struct MomentsState {
+    n: f64,
+    mean: f64,
+    delta: f64,
+    m1: f64,
+    m2: f64,
+    m3: f64,
+    m4: f64,
+}
+
+fn moments_to_state(c: &CentralMoments<f64>) -> MomentsState {
+    MomentsState {
+        n: c.count.count,
+        mean: c.sum_delta,
+        delta: c.delta,
+        m1: c.m1,
+        m2: c.m2,
+        m3: c.m3,
+        m4: c.m4,
+    }
+}
+
+/// Rebuilds the moments, refusing what no stream of non-NaN values can produce. NaN moments
+/// are accepted once a count is positive: an infinite input legitimately leads there.
+fn moments_from_state(s: MomentsState) -> Result<CentralMoments<f64>> {
+    if !(s.n >= 0.0 && s.n.is_finite() && s.n.fract() == 0.0) {
+        return Err(StatsError::corrupt(format!(
+            "count must be a non-negative integer, got {}",
+            s.n
+        )));
+    }
+    let values = [s.mean, s.delta, s.m1, s.m2, s.m3, s.m4];
+    if s.n == 0.0 && values.iter().any(|v| *v != 0.0) {
+        return Err(StatsError::corrupt("moments of an empty stream must be 0"));
+    }
+    if s.m2 < 0.0 || s.m4 < 0.0 {
+        return Err(StatsError::corrupt(
+            "even central moments must not be negative",
+        ));
+    }
+    Ok(CentralMoments {
+        delta: s.delta,
+        sum_delta: s.mean,
+        m1: s.m1,
+        m2: s.m2,
+        m3: s.m3,
+        m4: s.m4,
+        count: WCount { count: s.n },
+    })
+}
+
+/// Running skewness (Fisher-Pearson; corrected for bias unless `bias`).
+#[derive(Debug, Clone)]
+pub struct Skew {
+    inner: WSkew<f64>,
+}
+
+impl Skew {
+    pub fn new(bias: bool) -> Self {
+        Self {
+            inner: WSkew::new(bias),
+        }
+    }
+
+    pub fn bias(&self) -> bool {
+        self.inner.bias
+    }
+
+    pub fn n(&self) -> f64 {
+        self.inner.central_moments.count.count
+    }
+}
+
+impl Univariate for Skew {
+    #[inline]
+    fn update(&mut self, x: f64) {
+        self.inner.update(x);
+    }
+
+    #[inline]
+    fn get(&self) -> Option<f64> {
+        Some(self.inner.get())
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct SkewState {
+    bias: bool,
+    moments: MomentsState,
+}
+
+impl Persist for Skew {
+    const TAG: u8 = 30;
+    const VERSION: u8 = 1;
+    type State = SkewState;
+
+    fn to_state(&self) -> SkewState {
+        SkewState {
+            bias: self.inner.bias,
+            moments: moments_to_state(&self.inner.central_moments),
+        }
+    }
+
+    fn from_state(s: SkewState, _version: u8) -> Result<Self> {
+        if s.moments.m4 != 0.0 {
+            // Skew never updates the fourth moment.
+            return Err(StatsError::corrupt("a skewness keeps no fourth moment"));
+        }
+        Ok(Self {
+            inner: WSkew {
+                central_moments: moments_from_state(s.moments)?,
+                bias: s.bias,
+            },
+        })
+    }
+}
+
+/// Running excess kurtosis (Fisher's; corrected for bias unless `bias`, when n > 3).
+#[derive(Debug, Clone)]
+pub struct Kurtosis {
+    inner: WKurtosis<f64>,
+}
+
+impl Kurtosis {
+    pub fn new(bias: bool) -> Self {
+        Self {
+            inner: WKurtosis::new(bias),
+        }
+    }
+
+    pub fn bias(&self) -> bool {
+        self.inner.bias
+    }
+}
+
+impl Univariate for Kurtosis {
+    #[inline]
+    fn update(&mut self, x: f64) {
+        self.inner.update(x);
+    }
+
+    #[inline]
+    fn get(&self) -> Option<f64> {
+        Some(self.inner.get())
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct KurtosisState {
+    bias: bool,
+    moments: MomentsState,
+}
+
+impl Persist for Kurtosis {
+    const TAG: u8 = 31;
+    const VERSION: u8 = 1;
+    type State = KurtosisState;
+
+    fn to_state(&self) -> KurtosisState {
+        KurtosisState {
+            bias: self.inner.bias,
+            moments: moments_to_state(&self.inner.central_moments),
+        }
+    }
+
+    fn from_state(s: KurtosisState, _version: u8) -> Result<Self> {
+        Ok(Self {
+            inner: WKurtosis {
+                bias: s.bias,
+                central_moments: moments_from_state(s.moments)?,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::state::{dump, load};
+
+    /// Two-pass moments in plain sums, for comparison.
+    fn two_pass(xs: &[f64]) -> (f64, f64, f64) {
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let m = |p: i32| xs.iter().map(|x| (x - mean).powi(p)).sum::<f64>() / n;
+        (m(2), m(3), m(4))
+    }
+
+    #[test]
+    fn empty_values() {
+        assert_eq!(Skew::new(false).get(), Some(0.0));
+        assert_eq!(Kurtosis::new(false).get(), Some(-3.0));
+    }
+
+    #[test]
+    fn biased_values_match_two_pass_moments() {
+        let xs = [
+            1.5, -2.0, 3.25, 7.0, 0.5, -1.0, 2.0, 9.5, -4.0, 0.0, 1.0, 3.0,
+        ];
+        let mut s = Skew::new(true);
+        let mut k = Kurtosis::new(true);
+        for (i, x) in xs.iter().enumerate() {
+            s.update(*x);
+            k.update(*x);
+            if i >= 1 {
+                let (m2, m3, m4) = two_pass(&xs[..=i]);
+                let want_s = m3 / m2.powf(1.5);
+                let want_k = m4 / (m2 * m2) - 3.0;
+                assert!((s.get().unwrap() - want_s).abs() < 1e-12 * (1.0 + want_s.abs()));
+                assert!((k.get().unwrap() - want_k).abs() < 1e-12 * (1.0 + want_k.abs()));
+            }
+        }
+    }
+
+    #[test]
+    fn state_round_trips_and_refuses_garbage() {
+        let mut k = Kurtosis::new(false);
+        for x in [1.0, 4.0, -2.0, 8.0, 0.5] {
+            k.update(x);
+        }
+        let back: Kurtosis = load(&dump(&k).unwrap()).unwrap();
+        assert_eq!(back.get(), k.get());
+        let mut bad = k.to_state();
+        bad.moments.n = 2.5;
+        assert!(Kurtosis::from_state(bad, 1).is_err());
+        let mut bad = k.to_state();
+        bad.moments.m2 = -1.0;
+        assert!(Kurtosis::from_state(bad, 1).is_err());
+        assert!(load::<Skew>(&dump(&k).unwrap()).is_err());
+    }
+}
