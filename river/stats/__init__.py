@@ -29,5 +29,10 @@ __all__ = [
 # family: extrema
 
 # family: sketches
+from .iqr import IQR  # noqa: E402
+from .mad import MAD  # noqa: E402
+from .quantile import Quantile  # noqa: E402
+
+__all__ += ["IQR", "MAD", "Quantile"]
 
 # family: windows and hashables
