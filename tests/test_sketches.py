@@ -303,3 +303,126 @@ def test_infinities_do_not_break_anything():
     mad = stats.MAD()
     mad.update_many([math.inf] * 3)
     assert mad.get() == 0.0
+
+
+# KolmogorovSmirnov ---------------------------------------------------------------------------
+
+
+def ecdf_differences(xs, ys):
+    """F_x - F_y at every pooled value, by brute force (right-continuous ECDFs)."""
+    xs, ys = np.sort(xs), np.sort(ys)
+    pooled = np.concatenate([xs, ys])
+    fx = np.searchsorted(xs, pooled, side="right") / len(xs)
+    fy = np.searchsorted(ys, pooled, side="right") / len(ys)
+    return fx - fy
+
+
+@pytest.mark.parametrize("kind", ["normal", "ties"])
+@pytest.mark.parametrize("window", [1, 7, 40])
+def test_ks_matches_scipy_on_sliding_windows(rng, kind, window):
+    from scipy.stats import ks_2samp
+
+    xs = random_stream(rng, 400, kind)
+    ys = random_stream(rng, 400, kind) * 0.7 + 1.0
+    if kind == "ties":
+        ys = np.round(ys)
+    ks, kuiper = stats.KolmogorovSmirnov(), stats.KolmogorovSmirnov(statistic="kuiper")
+    for t in range(len(xs)):
+        if t >= window:
+            ks.revert(xs[t - window], ys[t - window])
+            kuiper.revert(xs[t - window], ys[t - window])
+        ks.update(xs[t], ys[t])
+        kuiper.update(xs[t], ys[t])
+        wx, wy = xs[max(0, t - window + 1) : t + 1], ys[max(0, t - window + 1) : t + 1]
+        assert ks.n_samples == kuiper.n_samples == len(wx)
+        assert close(ks.get(), ks_2samp(wx, wy, method="asymp").statistic, 1e-10), t
+        d = ecdf_differences(wx, wy)
+        assert close(kuiper.get(), max(d.max(), 0) - min(d.min(), 0), 1e-10), t
+
+
+def test_ks_revert_restores_the_previous_value(rng):
+    xs, ys = random_stream(rng, 100, "ties"), random_stream(rng, 100, "ties")
+    for statistic in ("ks", "kuiper"):
+        stat = stats.KolmogorovSmirnov(statistic)
+        for x, y in zip(xs, ys, strict=True):
+            before = (stat.get(), stat.__getstate__())
+            stat.update(x, y)
+            stat.revert(x, y)
+            assert (stat.get(), stat.__getstate__()) == before
+            stat.update(x, y)
+        for x, y in zip(xs, ys, strict=True):
+            stat.revert(x, y)
+        assert (stat.get(), stat.n_samples) == (0.0, 0)
+        assert stat.__getstate__() == stats.KolmogorovSmirnov(statistic).__getstate__()
+
+
+def test_ks_identical_and_disjoint_samples():
+    ks = stats.KolmogorovSmirnov()
+    for v in [1, 2, 2, 3]:
+        ks.update(v, v)
+    assert ks.get() == 0.0  # River 0.26.1 gives 1.0 here
+    ks = stats.KolmogorovSmirnov("kuiper")
+    for v in [1, 2, 3]:
+        ks.update(v, v + 10)
+    assert ks.get() == 1.0
+
+
+def test_ks_names_reprs_params_and_errors():
+    assert repr(stats.KolmogorovSmirnov()) == "KolmogorovSmirnov: 0."
+    assert stats.KolmogorovSmirnov().get() == 0.0
+    assert stats.KolmogorovSmirnov("kuiper")._get_params() == {"statistic": "kuiper"}
+    assert not hasattr(stats.KolmogorovSmirnov(), "name")
+    assert isinstance(stats.KolmogorovSmirnov(), stats.base.Bivariate)
+    with pytest.raises(ValueError, match='statistic must be "ks" or "kuiper"'):
+        stats.KolmogorovSmirnov("KS")
+    with pytest.raises(TypeError, match="statistic must be a str"):
+        stats.KolmogorovSmirnov(1)
+    ks = stats.KolmogorovSmirnov()
+    ks.update(1.0, 2.0)
+    ks.update(3.0, -1.0)
+    before = (ks.get(), ks.__getstate__())
+    for x, y, error, message in [
+        (math.nan, 1.0, ValueError, "x must not be NaN"),
+        (1.0, math.nan, ValueError, "y must not be NaN"),
+        (None, 1.0, TypeError, "x must be a real number"),
+        (1.0, "2", TypeError, "y must be a real number"),
+    ]:
+        with pytest.raises(error, match=message):
+            ks.update(x, y)
+        with pytest.raises(error, match=message):
+            ks.revert(x, y)
+    with pytest.raises(ValueError, match="x = 2 was not added"):
+        ks.revert(2.0, 2.0)  # 2.0 is in the second sample only
+    with pytest.raises(ValueError, match="y = 1 was not added"):
+        ks.revert(1.0, 1.0)
+    assert (ks.get(), ks.__getstate__()) == before
+
+
+@pytest.mark.parametrize("statistic", ["ks", "kuiper"])
+def test_ks_pickle_deepcopy_clone(rng, statistic):
+    xs, ys = random_stream(rng, 120, "ties"), random_stream(rng, 120)
+    stat = stats.KolmogorovSmirnov(statistic)
+    for x, y in zip(xs[:60], ys[:60], strict=True):
+        stat.update(x, y)
+    loaded = pickle.loads(pickle.dumps(stat))
+    twin = copy.deepcopy(stat)
+    assert type(loaded) is stats.KolmogorovSmirnov and loaded.statistic == statistic
+    for i in range(60, 120):
+        for s in (stat, loaded, twin):
+            s.revert(xs[i - 60], ys[i - 60])
+            s.update(xs[i], ys[i])
+        assert loaded.get() == stat.get() == twin.get()
+    assert stat.clone().n_samples == 0 and stat.clone().statistic == statistic
+    good = stat.__getstate__()
+    for bad in (b"", good[:-1], good + b"\x00", 3):
+        with pytest.raises(ValueError):
+            stat.__setstate__(bad)
+    for i in range(len(good)):
+        flipped = bytearray(good)
+        flipped[i] ^= 0xFF
+        try:
+            stat.__setstate__(bytes(flipped))
+        except ValueError:
+            assert stat.__getstate__() == good
+        stat.__setstate__(good)
+    assert stat.__sizeof__() > 0

@@ -30,9 +30,10 @@ __all__ = [
 
 # family: sketches
 from .iqr import IQR  # noqa: E402
+from .kolmogorov_smirnov import KolmogorovSmirnov  # noqa: E402
 from .mad import MAD  # noqa: E402
 from .quantile import Quantile  # noqa: E402
 
-__all__ += ["IQR", "MAD", "Quantile"]
+__all__ += ["IQR", "KolmogorovSmirnov", "MAD", "Quantile"]
 
 # family: windows and hashables

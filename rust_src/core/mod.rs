@@ -16,6 +16,7 @@ pub mod state;
 // family: extrema (Max, Min, AbsMax, RollingMax, RollingMin, RollingAbsMax, RollingPeakToPeak)
 
 // family: sketches (Quantile, IQR, MAD, KolmogorovSmirnov)
+pub mod ks;
 pub mod quantile;
 
 // family: windows (RollingMode and the rolling helpers)
