@@ -43,6 +43,12 @@ from .rolling_ptp import RollingPeakToPeak  # noqa: E402
 __all__ += ["AbsMax", "Max", "Min", "RollingAbsMax", "RollingMax", "RollingMin", "RollingPeakToPeak"]
 
 # family: sketches
+from .iqr import IQR  # noqa: E402
+from .kolmogorov_smirnov import KolmogorovSmirnov  # noqa: E402
+from .mad import MAD  # noqa: E402
+from .quantile import Quantile  # noqa: E402
+
+__all__ += ["IQR", "KolmogorovSmirnov", "MAD", "Quantile"]
 
 # family: windows and hashables
 from .chi_squared import ChiSquared  # noqa: E402

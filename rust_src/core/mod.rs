@@ -21,6 +21,8 @@ pub mod extrema;
 pub mod rolling_extrema;
 
 // family: sketches (Quantile, IQR, MAD, KolmogorovSmirnov)
+pub mod ks;
+pub mod quantile;
 
 // family: windows (RollingMode and the rolling helpers)
 

@@ -1,7 +1,204 @@
-//! Rust classes of the sketches family (filled in by its own change).
+//! Rust classes of the sketches family: P² quantile estimates and the Kolmogorov-Smirnov
+//! distance between two samples.
+
+use std::sync::Mutex;
 
 use pyo3::prelude::*;
 
-pub fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+use super::convert::to_f64;
+use crate::core::check_value;
+use crate::core::ks::KolmogorovSmirnov;
+use crate::core::quantile::{Quantile, IQR, MAD};
+use crate::core::state::{dump, load};
+
+/// Running quantile, P² algorithm (Rust core of `river.stats.Quantile`).
+#[pyclass(frozen, subclass, module = "river.stats._rust_stats")]
+pub struct RsQuantile {
+    inner: Mutex<Quantile>,
+}
+
+univariate_class!(RsQuantile, Quantile, {
+    #[new]
+    #[pyo3(signature = (q = 0.5))]
+    fn new(q: f64) -> PyResult<Self> {
+        Ok(Self {
+            inner: Mutex::new(Quantile::new(q)?),
+        })
+    }
+
+    #[getter]
+    fn q(&self) -> f64 {
+        self.lock().q()
+    }
+
+    fn __getnewargs__(&self) -> (f64,) {
+        (self.lock().q(),)
+    }
+});
+
+/// Median absolute deviation (Rust core of `river.stats.MAD`). It extends `RsQuantile` so
+/// that `MAD` can subclass `Quantile` as in River; its own core does all the work (the
+/// base's estimator is never fed).
+#[pyclass(frozen, subclass, extends = RsQuantile, module = "river.stats._rust_stats")]
+pub struct RsMAD {
+    inner: Mutex<MAD>,
+}
+
+univariate_class!(RsMAD, MAD, {
+    #[new]
+    fn new() -> PyResult<PyClassInitializer<Self>> {
+        Ok(
+            PyClassInitializer::from(RsQuantile::new(0.5)?).add_subclass(Self {
+                inner: Mutex::new(MAD::new()),
+            }),
+        )
+    }
+
+    /// The running median the absolute deviations are measured from.
+    #[getter]
+    fn median_value(&self) -> Option<f64> {
+        self.lock().median()
+    }
+
+    fn __getnewargs__<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyTuple> {
+        pyo3::types::PyTuple::empty(py)
+    }
+});
+
+/// Interquartile range from two P² estimators (Rust core of `river.stats.IQR`).
+#[pyclass(frozen, subclass, module = "river.stats._rust_stats")]
+pub struct RsIQR {
+    inner: Mutex<IQR>,
+}
+
+univariate_class!(RsIQR, IQR, {
+    #[new]
+    #[pyo3(signature = (q_inf = 0.25, q_sup = 0.75))]
+    fn new(q_inf: f64, q_sup: f64) -> PyResult<Self> {
+        Ok(Self {
+            inner: Mutex::new(IQR::new(q_inf, q_sup)?),
+        })
+    }
+
+    #[getter]
+    fn q_inf(&self) -> f64 {
+        self.lock().q_inf()
+    }
+
+    #[getter]
+    fn q_sup(&self) -> f64 {
+        self.lock().q_sup()
+    }
+
+    fn __getnewargs__(&self) -> (f64, f64) {
+        let inner = self.lock();
+        (inner.q_inf(), inner.q_sup())
+    }
+});
+
+/// Kolmogorov-Smirnov or Kuiper distance between two samples (Rust core of
+/// `river.stats.KolmogorovSmirnov`).
+#[pyclass(frozen, subclass, module = "river.stats._rust_stats")]
+pub struct RsKolmogorovSmirnov {
+    inner: Mutex<KolmogorovSmirnov>,
+}
+
+/// One value of a pair: a real number, not NaN, with errors naming the argument.
+fn pair_value(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
+    let rename = |err: PyErr| {
+        let msg = err.value(obj.py()).to_string();
+        let msg = msg.strip_prefix("x ").unwrap_or(&msg);
+        let text = format!("{name} {msg}");
+        if err.is_instance_of::<pyo3::exceptions::PyTypeError>(obj.py()) {
+            pyo3::exceptions::PyTypeError::new_err(text)
+        } else {
+            pyo3::exceptions::PyValueError::new_err(text)
+        }
+    };
+    let x = to_f64(obj).map_err(rename)?;
+    check_value(x)
+        .map_err(|_| pyo3::exceptions::PyValueError::new_err(format!("{name} must not be NaN")))
+}
+
+fn statistic_name(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    obj.extract().map_err(|_| {
+        pyo3::exceptions::PyTypeError::new_err("statistic must be a str, \"ks\" or \"kuiper\"")
+    })
+}
+
+impl RsKolmogorovSmirnov {
+    fn lock(&self) -> std::sync::MutexGuard<'_, KolmogorovSmirnov> {
+        // A poisoned lock would mean a panic inside the core, which is a bug; the state it
+        // guards is still a valid value, so go on with it.
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[pymethods]
+impl RsKolmogorovSmirnov {
+    #[new]
+    #[pyo3(signature = (statistic = String::from("ks")), text_signature = "(statistic='ks')")]
+    fn new(#[pyo3(from_py_with = statistic_name)] statistic: String) -> PyResult<Self> {
+        Ok(Self {
+            inner: Mutex::new(KolmogorovSmirnov::new(&statistic)?),
+        })
+    }
+
+    /// Add `x` to the first sample and `y` to the second.
+    fn update(&self, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>) -> PyResult<()> {
+        let (x, y) = (pair_value(x, "x")?, pair_value(y, "y")?);
+        self.lock().update(x, y);
+        Ok(())
+    }
+
+    /// Remove `x` from the first sample and `y` from the second (both must be there).
+    fn revert(&self, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>) -> PyResult<()> {
+        let (x, y) = (pair_value(x, "x")?, pair_value(y, "y")?);
+        Ok(self.lock().revert(x, y)?)
+    }
+
+    /// The distance between the two empirical distribution functions (0.0 when empty).
+    fn get(&self) -> f64 {
+        self.lock().get()
+    }
+
+    #[getter]
+    fn statistic(&self) -> &'static str {
+        self.lock().distance().name()
+    }
+
+    /// Number of pairs seen (each sample holds this many values).
+    #[getter]
+    fn n_samples(&self) -> u64 {
+        self.lock().n_samples()
+    }
+
+    fn __getnewargs__(&self) -> (&'static str,) {
+        (self.lock().distance().name(),)
+    }
+
+    fn __getstate__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
+        let bytes = dump(&*self.lock())?;
+        Ok(pyo3::types::PyBytes::new(py, &bytes))
+    }
+
+    fn __setstate__(&self, state: &Bound<'_, PyAny>) -> PyResult<()> {
+        let loaded: KolmogorovSmirnov = load(super::convert::state_bytes(state)?)?;
+        *self.lock() = loaded;
+        Ok(())
+    }
+
+    fn __sizeof__(&self) -> usize {
+        std::mem::size_of::<Self>() + self.lock().heap_bytes()
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<RsKolmogorovSmirnov>()?;
+    m.add_class::<RsQuantile>()?;
+    m.add_class::<RsMAD>()?;
+    m.add_class::<RsIQR>()?;
     Ok(())
 }
