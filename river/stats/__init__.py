@@ -23,6 +23,15 @@ __all__ = [
 ]
 
 # family: moments
+from .cov import Cov  # noqa: E402
+from .ewcov import EWCov  # noqa: E402
+from .ewvar import EWVar  # noqa: E402
+from .mean import Mean  # noqa: E402
+from .pearson import PearsonCorr  # noqa: E402
+from .sem import SEM  # noqa: E402
+from .var import Var  # noqa: E402
+
+__all__ += ["Cov", "EWCov", "EWVar", "Mean", "PearsonCorr", "SEM", "Var"]
 
 # family: shape
 
