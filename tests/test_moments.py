@@ -46,7 +46,7 @@ def test_mean_matches_numpy_on_every_prefix(rng, kind):
 def test_weighted_mean_matches_numpy_average(rng):
     xs, ws = random_stream(rng, 200), weights(rng, 200)
     mean = stats.Mean()
-    for i, (x, w) in enumerate(zip(xs, ws)):
+    for i, (x, w) in enumerate(zip(xs, ws, strict=True)):
         mean.update(x, w)
         assert close(mean.get(), np.average(xs[: i + 1], weights=ws[: i + 1]))
         assert close(mean.n, ws[: i + 1].sum())
@@ -70,7 +70,7 @@ def test_var_matches_numpy_on_every_prefix(rng, ddof, kind):
 def test_weighted_var_matches_numpy_average(rng, ddof):
     xs, ws = random_stream(rng, 200), weights(rng, 200)
     var = stats.Var(ddof=ddof)
-    for i, (x, w) in enumerate(zip(xs, ws)):
+    for i, (x, w) in enumerate(zip(xs, ws, strict=True)):
         var.update(x, w=w)
         x_, w_ = xs[: i + 1], ws[: i + 1]
         if w_.sum() > ddof:
@@ -104,7 +104,7 @@ def test_sem_matches_scipy_and_is_none_when_empty(rng, ddof):
 def test_cov_matches_numpy_on_every_prefix(rng, ddof, kind):
     xs, ys = random_stream(rng, 200, kind), random_stream(rng, 200, kind)
     cov = stats.Cov(ddof=ddof)
-    for i, (x, y) in enumerate(zip(xs, ys)):
+    for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
         cov.update(x, y)
         n = i + 1
         if n > ddof:
@@ -118,7 +118,7 @@ def test_weighted_cov_matches_numpy_frequency_weights(rng, ddof):
     xs, ys = random_stream(rng, 150), random_stream(rng, 150)
     fw = rng.integers(1, 5, 150)
     cov = stats.Cov(ddof=ddof)
-    for i, (x, y, w) in enumerate(zip(xs, ys, fw)):
+    for i, (x, y, w) in enumerate(zip(xs, ys, fw, strict=True)):
         cov.update(x, y, w=float(w))
         n = i + 1
         if fw[:n].sum() > ddof:
@@ -130,7 +130,7 @@ def test_pearson_matches_scipy_on_every_prefix(rng, ddof):
     xs = random_stream(rng, 200)
     ys = 0.3 * xs + random_stream(rng, 200)
     corr = stats.PearsonCorr(ddof=ddof)
-    for i, (x, y) in enumerate(zip(xs, ys)):
+    for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
         corr.update(x, y)
         n = i + 1
         if n > max(ddof, 1):
@@ -169,7 +169,7 @@ def test_ewvar_and_ewcov_match_a_linear_filter(rng, fading_factor):
     want_var = ew_oracle(xs**2, fading_factor) - ew_oracle(xs, fading_factor) ** 2
     want_cov = ew_oracle(xs * ys, fading_factor) - ew_oracle(xs, fading_factor) * ew_oracle(ys, fading_factor)
     ewv, ewc = stats.EWVar(fading_factor), stats.EWCov(fading_factor)
-    for x, y, wv, wc in zip(xs, ys, want_var, want_cov):
+    for x, y, wv, wc in zip(xs, ys, want_var, want_cov, strict=True):
         ewv.update(x)
         ewc.update(x, y)
         # E[x²] - E[x]² cancels: compare at the scale of E[x²].
@@ -205,7 +205,7 @@ def test_revert_restores_the_previous_value(rng):
             stat.update(x)
     for make in (stats.Cov, stats.PearsonCorr):
         stat = make()
-        for x, y in zip(xs, ys):
+        for x, y in zip(xs, ys, strict=True):
             stat.update(x, y)
             before = stat.get()
             stat.update(y, x)
@@ -258,7 +258,9 @@ def _fed(cls, xs, ys=None, **params):
     return stat
 
 
-@pytest.mark.parametrize("cls, params", [(stats.Mean, {}), (stats.Var, {"ddof": 1}), (stats.SEM, {"ddof": 0})])
+@pytest.mark.parametrize(
+    "cls, params", [(stats.Mean, {}), (stats.Var, {"ddof": 1}), (stats.SEM, {"ddof": 0})]
+)
 def test_univariate_merge_and_unmerge(rng, cls, params):
     xs = random_stream(rng, 120)
     a, b = _fed(cls, xs[:50], **params), _fed(cls, xs[50:], **params)
@@ -392,7 +394,7 @@ def test_univariate_batch_equals_the_loop(rng, cls, params):
 def test_bivariate_batch_equals_the_loop(rng, cls, params):
     xs, ys = random_stream(rng, 200), random_stream(rng, 200)
     loop = cls(**params)
-    for x, y in zip(xs.tolist(), ys.tolist()):
+    for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
         loop.update(x, y)
     many = cls(**params)
     many.update_many(xs, ys.tolist())
