@@ -7,52 +7,70 @@ The classes keep the API of River's `stats` module; the `Rs*` classes of
 from __future__ import annotations
 
 from . import base
+from .auto_corr import AutoCorr
 from .base import Link
+from .bayesian_mean import BayesianMean
+from .chi_squared import ChiSquared
+from .count import Count
+from .cov import Cov
+from .entropy import Entropy
+from .ewcov import EWCov
 from .ewmean import EWMean
+from .ewvar import EWVar
+from .iqr import IQR
+from .kolmogorov_smirnov import KolmogorovSmirnov
+from .kurtosis import Kurtosis
+from .mad import MAD
+from .maximum import AbsMax, Max, RollingAbsMax, RollingMax
+from .mean import Mean
+from .minimum import Min, RollingMin
+from .mode import Mode, RollingMode
+from .pearson import PearsonCorr
 from .ptp import PeakToPeak
+from .quantile import Quantile
 from .rolling_iqr import RollingIQR
+from .rolling_ptp import RollingPeakToPeak
 from .rolling_quantile import RollingQuantile
+from .sem import SEM
+from .shift import Shift
+from .skew import Skew
+from .summing import Sum
+from .var import Var
 
 __all__ = [
     "base",
+    "AbsMax",
+    "AutoCorr",
+    "BayesianMean",
+    "ChiSquared",
+    "Count",
+    "Cov",
+    "EWCov",
     "EWMean",
+    "EWVar",
+    "Entropy",
+    "IQR",
+    "KolmogorovSmirnov",
+    "Kurtosis",
     "Link",
+    "MAD",
+    "Max",
+    "Mean",
+    "Min",
+    "Mode",
     "PeakToPeak",
+    "PearsonCorr",
+    "Quantile",
+    "RollingAbsMax",
     "RollingIQR",
+    "RollingMax",
+    "RollingMin",
+    "RollingMode",
+    "RollingPeakToPeak",
     "RollingQuantile",
+    "SEM",
+    "Shift",
+    "Skew",
+    "Sum",
+    "Var",
 ]
-
-# family: moments
-
-# family: shape
-from .auto_corr import AutoCorr  # noqa: E402
-from .bayesian_mean import BayesianMean  # noqa: E402
-from .count import Count  # noqa: E402
-from .kurtosis import Kurtosis  # noqa: E402
-from .shift import Shift  # noqa: E402
-from .skew import Skew  # noqa: E402
-from .summing import Sum  # noqa: E402
-
-__all__ += ["AutoCorr", "BayesianMean", "Count", "Kurtosis", "Shift", "Skew", "Sum"]
-
-# family: extrema
-from .maximum import AbsMax, Max, RollingAbsMax, RollingMax  # noqa: E402
-from .minimum import Min, RollingMin  # noqa: E402
-from .rolling_ptp import RollingPeakToPeak  # noqa: E402
-
-__all__ += ["AbsMax", "Max", "Min", "RollingAbsMax", "RollingMax", "RollingMin", "RollingPeakToPeak"]
-
-# family: sketches
-from .iqr import IQR  # noqa: E402
-from .kolmogorov_smirnov import KolmogorovSmirnov  # noqa: E402
-from .mad import MAD  # noqa: E402
-from .quantile import Quantile  # noqa: E402
-
-__all__ += ["IQR", "KolmogorovSmirnov", "MAD", "Quantile"]
-
-# family: windows and hashables
-from .chi_squared import ChiSquared  # noqa: E402
-from .entropy import Entropy  # noqa: E402
-from .mode import Mode, RollingMode  # noqa: E402
-
-__all__ += ["ChiSquared", "Entropy", "Mode", "RollingMode"]

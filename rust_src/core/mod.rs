@@ -10,6 +10,8 @@ pub mod rolling_quantile;
 pub mod state;
 
 // family: moments (Mean, Var, SEM, Cov, PearsonCorr, EWVar, EWCov)
+pub mod ew_moments;
+pub mod moments;
 
 // family: shape (Skew, Kurtosis, Sum, Count, AutoCorr, BayesianMean)
 pub mod autocorr;
