@@ -99,3 +99,31 @@ def test_state_starts_with_a_format_version():
         future = bytes([state[0], 99]) + state[2:]
         with pytest.raises(ValueError, match="format version 99"):
             rs.__setstate__(future)
+
+
+EXTREME_STREAMS = [
+    [1.7e308, -1.7e308, 1.0, 1.7e308, -5.0],
+    [float("inf"), -float("inf"), 2.0, 3.0],
+    [1e-320, -1e-320, 0.0, -0.0, 5e-324],
+]
+
+
+def numeric_catalogue():
+    from test_all_stats import CATALOGUE
+
+    return [pytest.param(name, entry[0], id=name) for name, entry in CATALOGUE.items() if entry[3] == "num"]
+
+
+@pytest.mark.parametrize("name, kwargs", numeric_catalogue())
+@pytest.mark.parametrize("stream", EXTREME_STREAMS, ids=["overflow", "infinities", "subnormals"])
+def test_a_state_reached_from_extreme_values_pickles_and_loads(name, kwargs, stream):
+    from river import stats
+
+    stat = getattr(stats, name)(**kwargs)
+    for x in stream:
+        try:
+            stat.update(x)
+        except ValueError:
+            pass  # refusing a value is allowed; a state that was reached must still pickle
+    loaded = pickle.loads(pickle.dumps(stat))
+    assert repr(loaded) == repr(stat)

@@ -94,8 +94,8 @@ impl Persist for EWMean {
     fn from_state(s: EWMeanState, _version: u8) -> Result<Self> {
         let mut stat =
             Self::new(s.fading_factor).map_err(|e| StatsError::corrupt(e.to_string()))?;
-        if s.mean.is_nan() {
-            return Err(StatsError::corrupt("mean is NaN"));
+        if s.mean.is_nan() && !s.seeded {
+            return Err(StatsError::corrupt("mean is NaN before any value"));
         }
         stat.mean = s.mean;
         stat.seeded = s.seeded;

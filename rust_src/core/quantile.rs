@@ -216,9 +216,15 @@ impl P2 {
         if s.positions.iter().chain(&s.desired).any(|v| !v.is_finite()) {
             return Err(StatsError::corrupt("P² marker positions must be finite"));
         }
-        if s.positions
-            .windows(2)
-            .any(|w| matches!(w, [a, b] if a >= b))
+        // Positions are counts: whole numbers from 1, strictly increasing. The update only
+        // moves a marker by one where its gap to the neighbour is more than one, which keeps
+        // them so; a state with fractional positions could make two markers meet.
+        let counts = s.positions.iter().all(|n| n.fract() == 0.0 && *n <= 9.0e15);
+        if !counts
+            || s.positions.first() != Some(&1.0)
+            || s.positions
+                .windows(2)
+                .any(|w| matches!(w, [a, b] if a >= b))
         {
             return Err(StatsError::corrupt(
                 "P² marker positions must be increasing",
