@@ -166,6 +166,16 @@ impl<const MAX: bool> Heap<MAX> {
         Some(top)
     }
 
+    /// Puts `slot` at the top in place of the current top and sifts it down.
+    fn replace_top(&mut self, slot: u32, values: &[f64], pos: &mut [u32]) {
+        if self.items.is_empty() {
+            self.push(slot, values, pos);
+        } else {
+            self.place(0, slot, pos);
+            self.sift_down(0, values, pos);
+        }
+    }
+
     /// Floyd's bottom-up construction from arbitrary items.
     fn heapify(items: Vec<u32>, values: &[f64], pos: &mut [u32]) -> Self {
         let mut heap = Self { items };
@@ -200,19 +210,33 @@ impl Tracker {
     }
 
     /// Adds `slot` (already written to `values`) to a window that now holds `n` values.
+    ///
+    /// `lo` must end with `rank + 1` slots, which is its old size or one more. Deciding where
+    /// `x` goes from the two tops costs at most one sift-down (a top handed to the other heap)
+    /// and one sift-up, instead of a push followed by a pop and a push.
     fn insert(&mut self, slot: u32, values: &[f64], n: usize) {
         self.pos.push(0);
-        let goes_low = match self.lo.top() {
-            Some(top) => value(values, slot) < value(values, top),
-            None => false,
-        };
-        if goes_low {
-            self.lo.push(slot, values, &mut self.pos);
+        let x = value(values, slot);
+        let want = virtual_index(n, self.q).0 + 1;
+        if want > self.lo.len() {
+            match self.hi.top() {
+                Some(h) if value(values, h) < x => {
+                    self.hi.replace_top(slot, values, &mut self.pos);
+                    self.lo.push(h, values, &mut self.pos);
+                }
+                _ => self.lo.push(slot, values, &mut self.pos),
+            }
         } else {
-            self.hi.push(slot, values, &mut self.pos);
+            match self.lo.top() {
+                Some(l) if x < value(values, l) => {
+                    self.lo.replace_top(slot, values, &mut self.pos);
+                    self.hi.push(l, values, &mut self.pos);
+                }
+                _ => self.hi.push(slot, values, &mut self.pos),
+            }
         }
-        let (rank, _) = virtual_index(n, self.q);
-        let want = rank + 1;
+        // The rank grows by at most one per value, so these loops do nothing; they keep the
+        // split right even if float rounding ever made it jump.
         while self.lo.len() > want {
             match self.lo.pop(values, &mut self.pos) {
                 Some(s) => self.hi.push(s, values, &mut self.pos),
