@@ -376,6 +376,7 @@ def test_accumulate_dtypes():
         (lambda: stats.RollingMode(-3), ValueError, "window_size"),
         (lambda: stats.RollingMode(2.0), TypeError, "window_size must be an int"),
         (lambda: stats.RollingMode(None), TypeError, "window_size"),
+        (lambda: stats.RollingMode(10**30), ValueError, "window_size is too large"),
         (lambda: utils.Rolling(Sum, window_size=0), ValueError, "window_size"),
         (lambda: utils.Rolling(Sum, window_size="3"), TypeError, "window_size"),
         (lambda: utils.Rolling(NoRevert, window_size=3), ValueError, "protocol"),
