@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from river import base, stats
@@ -97,3 +98,24 @@ def test_abstract_classes_cannot_be_instantiated():
         stats.base.Univariate()
     with pytest.raises(TypeError):
         stats.base.Bivariate()
+
+
+class _Last(stats.base.Univariate):
+    """The last value seen, whatever it is: a statistic whose values need not be numbers."""
+
+    def __init__(self):
+        self.last = None
+
+    def update(self, x):
+        self.last = x
+
+    def get(self):
+        return self.last
+
+
+def test_python_accumulate_gives_numbers_as_float64_and_other_values_as_objects():
+    got = _Last().accumulate([1, 2.5, None])
+    assert got.dtype == np.float64 and got.tolist()[:2] == [1.0, 2.5] and np.isnan(got[2])
+    got = _Last().accumulate(["a", None, (1, 2)])
+    assert got.dtype == object and got.tolist() == ["a", None, (1, 2)]
+    assert _Last().accumulate([]).shape == (0,)

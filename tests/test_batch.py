@@ -70,3 +70,21 @@ def test_large_batch_releases_the_gil_and_stays_equal(rng, cls, params):
     b.update_many(xs[:50_000])
     b.update_many(xs[50_000:].tolist())
     assert a.get() == b.get()
+
+
+@pytest.mark.parametrize("cls, params", CASES)
+def test_object_arrays_are_converted_element_by_element(cls, params):
+    stat = cls(**params)
+    stat.update_many(np.empty(0, dtype=object))  # empty: a no-op like any empty batch
+    assert stat.__getstate__() == cls(**params).__getstate__()
+    values = np.array([1.5, 2, np.float32(0.25), -4.0], dtype=object)
+    want = cls(**params)
+    want.update_many([1.5, 2.0, 0.25, -4.0])
+    stat.update_many(values)
+    assert stat.__getstate__() == want.__getstate__()
+    before = stat.__getstate__()
+    with pytest.raises(TypeError, match="element 1 of the input"):
+        stat.update_many(np.array([1.0, None, 2.0], dtype=object))
+    with pytest.raises(ValueError, match="element 2 of the input is NaN"):
+        stat.accumulate(np.array([1.0, 2.0, float("nan")], dtype=object))
+    assert stat.__getstate__() == before

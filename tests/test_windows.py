@@ -348,6 +348,19 @@ def test_batch_equals_loop_and_bad_input_changes_nothing(cls, params):
     assert pickle.dumps(many) == before
 
 
+@pytest.mark.parametrize("cls, params", all_cases())
+def test_object_array_with_an_unhashable_value_changes_nothing(cls, params):
+    stat = cls(**params)
+    stat.update_many(["a", "b", "a"])
+    before = pickle.dumps(stat)
+    batch = np.empty(3, dtype=object)
+    batch[0], batch[1], batch[2] = "c", [1], "d"
+    for method in (stat.update_many, stat.accumulate):
+        with pytest.raises(TypeError, match="element 1 of the input is not hashable"):
+            method(batch)
+    assert pickle.dumps(stat) == before
+
+
 def test_accumulate_dtypes():
     assert stats.Mode().accumulate(np.array([3.0, 1.0, 1.0])).dtype == np.float64
     assert stats.Mode().accumulate(["a", "b"]).dtype == object
@@ -363,6 +376,7 @@ def test_accumulate_dtypes():
         (lambda: stats.RollingMode(-3), ValueError, "window_size"),
         (lambda: stats.RollingMode(2.0), TypeError, "window_size must be an int"),
         (lambda: stats.RollingMode(None), TypeError, "window_size"),
+        (lambda: stats.RollingMode(10**30), ValueError, "window_size is too large"),
         (lambda: utils.Rolling(Sum, window_size=0), ValueError, "window_size"),
         (lambda: utils.Rolling(Sum, window_size="3"), TypeError, "window_size"),
         (lambda: utils.Rolling(NoRevert, window_size=3), ValueError, "protocol"),

@@ -35,11 +35,12 @@ def hashable_batch(xs: typing.Iterable, what: str = "input") -> list:
     if isinstance(xs, np.ndarray):
         if xs.ndim != 1:
             raise ValueError(f"the {what} must be 1-D, got {xs.ndim} dimensions")
-        return xs.tolist()
-    try:
-        items = list(xs)
-    except TypeError:
-        raise TypeError(f"update_many takes an iterable of values, got {type(xs).__name__}") from None
+        items = xs.tolist()  # an object array may hold unhashable values: checked below
+    else:
+        try:
+            items = list(xs)
+        except TypeError:
+            raise TypeError(f"update_many takes an iterable of values, got {type(xs).__name__}") from None
     for i, x in enumerate(items):
         try:
             hash(x)

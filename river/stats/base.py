@@ -4,7 +4,6 @@ and `Link`, with River's behaviour, plus the batch API (`update_many`, `accumula
 from __future__ import annotations
 
 import abc
-import math
 import typing
 
 import numpy as np
@@ -98,14 +97,16 @@ class Univariate(Statistic):
     def accumulate(self, xs: typing.Iterable) -> np.ndarray:
         """Update with every value of `xs` and return the value after each one.
 
-        A value of None is given as NaN in the returned float64 array.
+        A float64 array when every value is a number (a None is given as NaN), otherwise an
+        object array of the values themselves (a statistic whose values are strings, say).
         """
+        from river.stats import _hashable
+
         out = []
         for x in xs:
             self.update(x)
-            value = self.get()
-            out.append(math.nan if value is None else value)
-        return np.asarray(out, dtype=np.float64)
+            out.append(self.get())
+        return _hashable.values_array(out)
 
 
 class Link(Univariate):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import collections
 import heapq
+import sys
 import typing
 
 import numpy as np
@@ -211,6 +212,8 @@ class RollingMode(_HashableMixin, base.RollingUnivariate):
             raise TypeError(f"window_size must be an int, got {type(window_size).__name__}")
         if window_size < 1:
             raise ValueError(f"window_size must be at least 1, got {window_size}")
+        if window_size > sys.maxsize:
+            raise ValueError(f"window_size is too large, got {window_size}")
         self.window: collections.deque[typing.Hashable] = collections.deque(maxlen=window_size)
         self.counts: dict[typing.Hashable, int] = {}
         self._stamp: dict[typing.Hashable, int] = {}  # when each value entered `counts`

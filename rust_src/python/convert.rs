@@ -95,6 +95,11 @@ pub fn to_floats<'py>(xs: &Bound<'py, PyAny>) -> PyResult<Floats<'py>> {
             )));
         }
         let kind = arr.dtype().kind();
+        // An object array holds Python objects: converted one by one like any iterable below,
+        // so an empty one is a no-op and a bad element is reported by its index.
+        if kind == b'O' {
+            return collect_floats(xs);
+        }
         if let Ok(f) = arr.cast::<PyArray1<f64>>() {
             let ro = f
                 .try_readonly()
@@ -117,6 +122,11 @@ pub fn to_floats<'py>(xs: &Bound<'py, PyAny>) -> PyResult<Floats<'py>> {
             .map_err(|e| PyValueError::new_err(e.to_string()))?;
         return Ok(Floats::Owned(ro.as_array().iter().copied().collect()));
     }
+    collect_floats(xs)
+}
+
+/// Any iterable of numbers, converted element by element.
+fn collect_floats<'py>(xs: &Bound<'py, PyAny>) -> PyResult<Floats<'py>> {
     if xs.is_instance_of::<PyString>()
         || xs.is_instance_of::<PyBytes>()
         || xs.is_instance_of::<PyByteArray>()
