@@ -20,11 +20,27 @@ pub fn to_f64(obj: &Bound<'_, PyAny>) -> PyResult<f64> {
     if let Ok(f) = obj.cast_exact::<PyFloat>() {
         return Ok(f.value());
     }
-    to_f64_slow(obj)
+    to_f64_slow(obj, "x")
+}
+
+/// A weight argument (`w`): converted like `x`, so that e.g. `10**400` gives ValueError
+/// rather than the OverflowError PyO3's own float conversion lets through.
+#[derive(Clone, Copy)]
+pub struct Weight(pub f64);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Weight {
+    type Error = PyErr;
+
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(f) = obj.cast_exact::<PyFloat>() {
+            return Ok(Weight(f.value()));
+        }
+        to_f64_slow(&obj, "w").map(Weight)
+    }
 }
 
 #[cold]
-fn to_f64_slow(obj: &Bound<'_, PyAny>) -> PyResult<f64> {
+fn to_f64_slow(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
     if obj.is_instance_of::<PyString>()
         || obj.is_instance_of::<PyBytes>()
         || obj.is_instance_of::<PyByteArray>()
@@ -32,15 +48,18 @@ fn to_f64_slow(obj: &Bound<'_, PyAny>) -> PyResult<f64> {
         || obj.is_none()
     {
         return Err(PyTypeError::new_err(format!(
-            "x must be a real number, got {}",
+            "{name} must be a real number, got {}",
             type_name(obj)
         )));
     }
     obj.extract::<f64>().map_err(|err| {
         if err.is_instance_of::<PyOverflowError>(obj.py()) {
-            PyValueError::new_err(format!("x is too large to convert to a float: {err}"))
+            PyValueError::new_err(format!("{name} is too large to convert to a float: {err}"))
         } else {
-            PyTypeError::new_err(format!("x must be a real number, got {}", type_name(obj)))
+            PyTypeError::new_err(format!(
+                "{name} must be a real number, got {}",
+                type_name(obj)
+            ))
         }
     })
 }

@@ -14,7 +14,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyType};
 
-use super::convert::{to_f64, to_floats};
+use super::convert::{to_f64, to_floats, Weight};
 use crate::core::ew_moments::{EWCov, EWVar};
 use crate::core::moments::{check_pairs, Cov, Mean, PearsonCorr, Var, Weighted};
 use crate::core::{check_value, check_values};
@@ -171,16 +171,18 @@ macro_rules! weighted_univariate {
 
         with_common_methods!($rs, $core, {
             /// Update with `x` of weight `w`.
-            #[pyo3(signature = (x, w = 1.0))]
-            fn update(&self, x: &Bound<'_, PyAny>, w: f64) -> PyResult<()> {
+            #[pyo3(signature = (x, w = Weight(1.0)), text_signature = "($self, x, w=1.0)")]
+            fn update(&self, x: &Bound<'_, PyAny>, w: Weight) -> PyResult<()> {
+                let w = w.0;
                 let x = to_value(x, "x")?;
                 self.lock().update_weighted(x, w)?;
                 Ok(())
             }
 
             /// Undo an update with `x` of weight `w`.
-            #[pyo3(signature = (x, w = 1.0))]
-            fn revert(&self, x: &Bound<'_, PyAny>, w: f64) -> PyResult<()> {
+            #[pyo3(signature = (x, w = Weight(1.0)), text_signature = "($self, x, w=1.0)")]
+            fn revert(&self, x: &Bound<'_, PyAny>, w: Weight) -> PyResult<()> {
+                let w = w.0;
                 let x = to_value(x, "x")?;
                 let w = crate::core::moments::check_weight(w)?;
                 self.lock().update_weighted(x, -w)?;
@@ -281,16 +283,18 @@ macro_rules! comoment_class {
             }
 
             /// Update with the pair (x, y) of weight `w`.
-            #[pyo3(signature = (x, y, w = 1.0))]
-            fn update(&self, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>, w: f64) -> PyResult<()> {
+            #[pyo3(signature = (x, y, w = Weight(1.0)), text_signature = "($self, x, y, w=1.0)")]
+            fn update(&self, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>, w: Weight) -> PyResult<()> {
+                let w = w.0;
                 let (x, y) = (to_value(x, "x")?, to_value(y, "y")?);
                 self.lock().update(x, y, w)?;
                 Ok(())
             }
 
             /// Undo an update with the pair (x, y) of weight `w`.
-            #[pyo3(signature = (x, y, w = 1.0))]
-            fn revert(&self, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>, w: f64) -> PyResult<()> {
+            #[pyo3(signature = (x, y, w = Weight(1.0)), text_signature = "($self, x, y, w=1.0)")]
+            fn revert(&self, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>, w: Weight) -> PyResult<()> {
+                let w = w.0;
                 let (x, y) = (to_value(x, "x")?, to_value(y, "y")?);
                 let w = crate::core::moments::check_weight(w)?;
                 self.lock().update(x, y, -w)?;
