@@ -20,6 +20,9 @@ use crate::error::{Result, StatsError};
 
 const HI_BIT: u32 = 1 << 31;
 
+/// Heaps at least this long take the top out with Floyd's bottom-up sift (see `replace_top`).
+const BOTTOM_UP_FROM: usize = 1 << 16;
+
 /// numpy's `_lerp`: `a + (b - a) * t`, or `b - (b - a) * (1 - t)` when `t >= 0.5`.
 #[inline]
 pub fn lerp(a: f64, b: f64, t: f64) -> f64 {
@@ -166,14 +169,43 @@ impl<const MAX: bool> Heap<MAX> {
         Some(top)
     }
 
-    /// Puts `slot` at the top in place of the current top and sifts it down.
+    /// Puts `slot` at the top in place of the current top. Floyd's bottom-up variant: the
+    /// hole left by the top sinks to a leaf along the better children (one comparison per
+    /// level instead of two), then the new entry rises from there. A new value is usually
+    /// as large or small as the values near the leaves, so it rises little. Measured here,
+    /// it pays off once the heap outgrows the caches (w = 10^6: 150 -> 130 ns per update)
+    /// and costs more on small heaps (w = 10^3: 66 -> 83 ns), hence the threshold.
     fn replace_top(&mut self, slot: u32, values: &[f64], pos: &mut [u32]) {
         if self.items.is_empty() {
             self.push(slot, values, pos);
-        } else {
+            return;
+        }
+        let n = self.items.len();
+        if n < BOTTOM_UP_FROM {
             self.place(0, slot, pos);
             self.sift_down(0, values, pos);
+            return;
         }
+        let mut i = 0;
+        loop {
+            let left = 2 * i + 1;
+            let Some(&ls) = self.items.get(left) else {
+                break;
+            };
+            let (mut child, mut cs) = (left, ls);
+            if let Some(&rs) = self.items.get(left + 1) {
+                if Self::above(value(values, rs), value(values, ls)) {
+                    (child, cs) = (left + 1, rs);
+                }
+            }
+            self.place(i, cs, pos);
+            i = child;
+            if 2 * i + 1 >= n {
+                break;
+            }
+        }
+        self.place(i, slot, pos);
+        self.sift_up(i, values, pos);
     }
 
     /// Floyd's bottom-up construction from arbitrary items.
@@ -252,20 +284,32 @@ impl Tracker {
     }
 
     /// Restores the split after the value at `slot` was overwritten (window size unchanged).
+    ///
+    /// If the new value still belongs to the heap of the old one, it is sifted in place.
+    /// Otherwise the other heap's top crosses over into the freed position (it is larger, or
+    /// smaller, than everything there, so it only rises, with predictable comparisons) and
+    /// the new value takes its place at the top of the other heap.
     fn replace(&mut self, slot: u32, values: &[f64]) {
         let at = self.pos.get(slot as usize).copied().unwrap_or(0);
         let i = (at & !HI_BIT) as usize;
+        let x = value(values, slot);
         if at & HI_BIT == 0 {
-            self.lo.fix(i, values, &mut self.pos);
+            match self.hi.top() {
+                Some(h) if x > value(values, h) => {
+                    self.lo.place(i, h, &mut self.pos);
+                    self.lo.sift_up(i, values, &mut self.pos);
+                    self.hi.replace_top(slot, values, &mut self.pos);
+                }
+                _ => self.lo.fix(i, values, &mut self.pos),
+            }
         } else {
-            self.hi.fix(i, values, &mut self.pos);
-        }
-        if let (Some(l), Some(h)) = (self.lo.top(), self.hi.top()) {
-            if value(values, l) > value(values, h) {
-                self.lo.place(0, h, &mut self.pos);
-                self.hi.place(0, l, &mut self.pos);
-                self.lo.sift_down(0, values, &mut self.pos);
-                self.hi.sift_down(0, values, &mut self.pos);
+            match self.lo.top() {
+                Some(l) if x < value(values, l) => {
+                    self.hi.place(i, l, &mut self.pos);
+                    self.hi.sift_up(i, values, &mut self.pos);
+                    self.lo.replace_top(slot, values, &mut self.pos);
+                }
+                _ => self.hi.fix(i, values, &mut self.pos),
             }
         }
     }
