@@ -60,8 +60,8 @@ format: $(DEPS) ## apply rustfmt and ruff format
 	$(PY) -m ruff format river tests benchmarks
 	$(PY) -m ruff check --fix river tests benchmarks
 
-bench: $(EXT) ## the benchmark suite against River, pandas, bottleneck and polars
-	$(PY) benchmarks/run.py
+bench: $(EXT) ## the benchmark suite against River, pandas, bottleneck and polars (ARGS=--full)
+	$(PY) benchmarks/run.py $(ARGS)
 
 FUZZ_SECONDS ?= 600
 fuzz: $(EXT) ## fuzz the pickled-state decoders with cargo-fuzz (FUZZ_SECONDS=600)
