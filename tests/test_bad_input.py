@@ -106,3 +106,32 @@ def test_get_before_update():
     assert stats.RollingIQR(3).get() is None
     assert stats.EWMean().get() == 0.0
     assert stats.PeakToPeak().get() == 0.0
+
+
+class LyingLength:
+    """An iterable whose __len__ claims far more items than it yields."""
+
+    def __len__(self):
+        return 10**18
+
+    def __iter__(self):
+        return iter([1.0, 2.0, 4.0])
+
+
+def test_a_lying_len_is_only_a_hint():
+    # Reserving 10**18 floats up front would abort the interpreter.
+    from test_all_stats import CATALOGUE
+
+    for name, (kwargs, _, _, kind) in CATALOGUE.items():
+        stat = getattr(stats, name)(**kwargs)
+        if kind.startswith("biv"):
+            if not hasattr(stat, "update_many"):
+                continue
+            stat.update_many(LyingLength(), LyingLength())
+            continue
+        stat.update_many(LyingLength())
+        reference = getattr(stats, name)(**kwargs)
+        for x in ["v1.0", "v2.0", "v4.0"] if kind == "hash" else [1.0, 2.0, 4.0]:
+            reference.update(x)
+        if kind == "num":
+            assert stat.get() == reference.get(), name

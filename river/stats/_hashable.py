@@ -38,7 +38,7 @@ def hashable_batch(xs: typing.Iterable, what: str = "input") -> list:
         items = xs.tolist()  # an object array may hold unhashable values: checked below
     else:
         try:
-            items = list(xs)
+            items = [x for x in xs]  # not list(xs): that would trust a lying __len__
         except TypeError:
             raise TypeError(f"update_many takes an iterable of values, got {type(xs).__name__}") from None
     for i, x in enumerate(items):

@@ -14,6 +14,9 @@
 //! difference between the two jumps, so for tied values it reports up to 1.0 for identical
 //! samples.)
 
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+
 use serde::{Deserialize, Serialize};
 
 use super::state::Persist;
@@ -63,16 +66,6 @@ struct Node {
     min_prefix: i64,
 }
 
-/// A fixed mix of the value's bits (splitmix64): the tree's shape then depends only on the
-/// set of values, so a reloaded state is the same tree.
-fn priority_of(value: f64) -> u64 {
-    let bits = if value == 0.0 { 0 } else { value.to_bits() };
-    let mut z = bits.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 fn signed(count: u64) -> i64 {
     i64::try_from(count).unwrap_or(i64::MAX)
 }
@@ -84,6 +77,10 @@ pub struct KolmogorovSmirnov {
     free: Vec<usize>,
     root: Option<usize>,
     n: u64,
+    /// Random keys of the priorities, drawn per instance (also on load). With priorities a
+    /// fixed function of the value, someone choosing the values (a stream, or a crafted
+    /// pickle) could make the treap a path and the recursive split/merge overflow the stack.
+    keys: RandomState,
 }
 
 impl KolmogorovSmirnov {
@@ -98,6 +95,7 @@ impl KolmogorovSmirnov {
             free: Vec::new(),
             root: None,
             n: 0,
+            keys: RandomState::new(),
         }
     }
 
@@ -267,7 +265,9 @@ impl KolmogorovSmirnov {
     fn new_node(&mut self, value: f64, count_x: u64, count_y: u64) -> usize {
         let node = Node {
             value,
-            priority: priority_of(value),
+            priority: self
+                .keys
+                .hash_one(if value == 0.0 { 0 } else { value.to_bits() }),
             count_x,
             count_y,
             left: None,

@@ -210,6 +210,8 @@ impl Persist for RollingIQR {
     }
 }
 
+// Checked at compile time (a failing const assert is a build error, never a runtime panic):
+// slots are stored in u32 with one bit reserved.
 const _: () = assert!(MAX_WINDOW < u32::MAX as usize);
 
 #[cfg(test)]

@@ -85,7 +85,9 @@ pub fn load<T: Persist>(bytes: &[u8]) -> Result<T> {
 /// loaded statistic behaves: it pickles again to a state that loads back and re-pickles to
 /// the same bytes, and univariate ones answer `get` and take updates. Returns whether the
 /// bytes loaded. Used by the fuzz target (`fuzz/`) and by the corpus replay test; any panic
-/// in here is a bug.
+/// in here is a bug. Compiled only for tests and the `fuzzing` feature: its asserts are how
+/// the fuzzer reports a broken state, and they are never part of the extension module.
+#[cfg(any(test, feature = "fuzzing"))]
 pub fn exercise(bytes: &[u8]) -> bool {
     use super::*;
     macro_rules! dispatch {
@@ -114,7 +116,8 @@ pub fn exercise(bytes: &[u8]) -> bool {
     false
 }
 
-/// Not reachable from Python: these asserts are how the fuzzer reports a broken state.
+/// Not compiled into the extension (see `exercise`): the asserts report a broken state.
+#[cfg(any(test, feature = "fuzzing"))]
 fn check_round_trip<T: Persist>(stat: &T) {
     let Ok(first) = dump(stat) else { return };
     let reloaded = load::<T>(&first);
@@ -127,6 +130,7 @@ fn check_round_trip<T: Persist>(stat: &T) {
     }
 }
 
+#[cfg(any(test, feature = "fuzzing"))]
 fn exercise_univariate<T: Persist + super::Univariate>(bytes: &[u8]) -> bool {
     let Ok(mut stat) = load::<T>(bytes) else {
         return false;

@@ -161,7 +161,9 @@ fn collect_floats<'py>(xs: &Bound<'py, PyAny>) -> PyResult<Floats<'py>> {
             type_name(xs)
         ))
     })?;
-    let mut out = Vec::with_capacity(xs.len().unwrap_or(0));
+    // `len()` is only a hint: a user's `__len__` may claim 10**18 items, and reserving that
+    // much aborts the process. Reserve at most a million up front and grow past it.
+    let mut out = Vec::with_capacity(xs.len().unwrap_or(0).min(1 << 20));
     for (i, item) in iter.enumerate() {
         let item = item?;
         let x = to_f64(&item).map_err(|err| {
