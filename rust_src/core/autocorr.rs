@@ -107,10 +107,6 @@ impl Univariate for AutoCorr {
     fn get(&self) -> Option<f64> {
         Some(self.moments.pearson())
     }
-
-    fn heap_bytes(&self) -> usize {
-        self.window.capacity() * std::mem::size_of::<f64>()
-    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -124,6 +120,10 @@ impl Persist for AutoCorr {
     const TAG: u8 = 35;
     const VERSION: u8 = 1;
     type State = AutoCorrState;
+
+    fn heap_bytes(&self) -> usize {
+        self.window.capacity() * std::mem::size_of::<f64>()
+    }
 
     fn to_state(&self) -> AutoCorrState {
         AutoCorrState {

@@ -108,11 +108,6 @@ impl KolmogorovSmirnov {
         self.n
     }
 
-    pub fn heap_bytes(&self) -> usize {
-        self.nodes.capacity() * std::mem::size_of::<Node>()
-            + self.free.capacity() * std::mem::size_of::<usize>()
-    }
-
     /// Adds `x` to the first sample and `y` to the second.
     pub fn update(&mut self, x: f64, y: f64) {
         self.change(x, 1, 0);
@@ -362,6 +357,11 @@ impl Persist for KolmogorovSmirnov {
     const TAG: u8 = 53;
     const VERSION: u8 = 1;
     type State = KolmogorovSmirnovState;
+
+    fn heap_bytes(&self) -> usize {
+        self.nodes.capacity() * std::mem::size_of::<Node>()
+            + self.free.capacity() * std::mem::size_of::<usize>()
+    }
 
     fn to_state(&self) -> KolmogorovSmirnovState {
         KolmogorovSmirnovState {

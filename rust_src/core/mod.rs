@@ -38,11 +38,6 @@ pub trait Univariate {
     /// The current value, `None` where River answers `None` (e.g. an empty window).
     fn get(&self) -> Option<f64>;
 
-    /// Bytes held on the heap (for `__sizeof__`, so Python's memory accounting sees them).
-    fn heap_bytes(&self) -> usize {
-        0
-    }
-
     /// Feeds every value of `xs`, in order.
     fn update_many(&mut self, xs: &[f64]) {
         for &x in xs {

@@ -366,6 +366,17 @@ impl Persist for Var {
     const VERSION: u8 = 1;
     type State = VarState;
 
+    /// A SEM's state must not load into a Var, nor the reverse (both are `RsVar`).
+    fn check_replaces(&self, current: &Self) -> Result<()> {
+        if self.standard_error == current.standard_error {
+            Ok(())
+        } else {
+            Err(StatsError::corrupt(
+                "a standard error's state cannot load into a variance, nor the reverse",
+            ))
+        }
+    }
+
     fn to_state(&self) -> VarState {
         VarState {
             ddof: self.ddof,

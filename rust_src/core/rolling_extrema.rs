@@ -198,10 +198,6 @@ impl<K: Kind> Univariate for RollingExtremum<K> {
             self.min.front().map(|&(_, v)| v),
         )
     }
-
-    fn heap_bytes(&self) -> usize {
-        (self.max.capacity() + self.min.capacity()) * std::mem::size_of::<(u64, f64)>()
-    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -216,6 +212,10 @@ impl<K: Kind> Persist for RollingExtremum<K> {
     const TAG: u8 = K::TAG;
     const VERSION: u8 = 1;
     type State = RollingExtremumState;
+
+    fn heap_bytes(&self) -> usize {
+        (self.max.capacity() + self.min.capacity()) * std::mem::size_of::<(u64, f64)>()
+    }
 
     fn to_state(&self) -> RollingExtremumState {
         RollingExtremumState {

@@ -58,10 +58,6 @@ impl Univariate for RollingQuantile {
     fn get(&self) -> Option<f64> {
         self.window.quantile(0)
     }
-
-    fn heap_bytes(&self) -> usize {
-        self.window.heap_bytes()
-    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -74,6 +70,10 @@ impl Persist for RollingQuantile {
     const TAG: u8 = 3;
     const VERSION: u8 = 1;
     type State = RollingQuantileState;
+
+    fn heap_bytes(&self) -> usize {
+        self.window.heap_bytes()
+    }
 
     fn write_state(&self, out: &mut Vec<u8>) -> Result<()> {
         #[derive(Serialize)]
@@ -158,10 +158,6 @@ impl Univariate for RollingIQR {
     fn get(&self) -> Option<f64> {
         Some(self.window.quantile(1)? - self.window.quantile(0)?)
     }
-
-    fn heap_bytes(&self) -> usize {
-        self.window.heap_bytes()
-    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -175,6 +171,10 @@ impl Persist for RollingIQR {
     const TAG: u8 = 4;
     const VERSION: u8 = 1;
     type State = RollingIQRState;
+
+    fn heap_bytes(&self) -> usize {
+        self.window.heap_bytes()
+    }
 
     fn write_state(&self, out: &mut Vec<u8>) -> Result<()> {
         #[derive(Serialize)]

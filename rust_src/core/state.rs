@@ -22,6 +22,17 @@ pub trait Persist: Sized {
 
     fn to_state(&self) -> Self::State;
 
+    /// Bytes held on the heap (for `__sizeof__`, so Python's memory accounting sees them).
+    fn heap_bytes(&self) -> usize {
+        0
+    }
+
+    /// Whether a loaded state may replace `current` (same statistic, same variant).
+    fn check_replaces(&self, current: &Self) -> Result<()> {
+        let _ = current;
+        Ok(())
+    }
+
     /// Writes the encoded state (without the header). Large states override this to write
     /// from borrowed data, to the same bytes as encoding `to_state()`.
     fn write_state(&self, out: &mut Vec<u8>) -> Result<()> {

@@ -5,7 +5,7 @@ use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyComplex, PyFloat, PyInt, PyString};
 
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
+pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type()
         .name()
         .map(|n| n.to_string())
@@ -64,28 +64,37 @@ fn to_f64_slow(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
     })
 }
 
-/// A window size: a Python int (not a bool, not a float), at least 1.
-pub fn to_window_size(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
-    if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
-        // numpy integers are accepted through __index__.
-        if !obj.is_instance_of::<PyBool>()
-            && obj.hasattr("__index__").unwrap_or(false)
-            && !obj.is_instance_of::<PyFloat>()
-        {
-            if let Ok(i) = obj
-                .call_method0("__index__")
-                .and_then(|i| i.extract::<i64>())
-            {
-                return Ok(i);
-            }
-        }
+/// A value argument (`x`, `y`): a real number as for `to_f64`, NaN refused, errors naming it.
+#[inline]
+pub fn to_value(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
+    let x = match obj.cast_exact::<PyFloat>() {
+        Ok(f) => f.value(),
+        Err(_) => to_f64_slow(obj, name)?,
+    };
+    if x.is_nan() {
+        return Err(PyValueError::new_err(format!("{name} must not be NaN")));
+    }
+    Ok(x)
+}
+
+/// An integer argument as Python's `operator.index` gives it: ints and numpy integers;
+/// bools and floats are refused with TypeError naming the argument.
+pub fn to_index<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    let is_int = obj.is_instance_of::<PyInt>() || obj.hasattr("__index__").unwrap_or(false);
+    if obj.is_instance_of::<PyBool>() || obj.is_instance_of::<PyFloat>() || !is_int {
         return Err(PyTypeError::new_err(format!(
-            "window_size must be an int, got {}",
+            "{name} must be an int, got {}",
             type_name(obj)
         )));
     }
-    obj.extract::<i64>()
-        .map_err(|_| PyValueError::new_err("window_size is too large"))
+    obj.call_method0("__index__")
+}
+
+/// An integer argument that fits an i64 (ValueError naming it otherwise).
+pub fn to_int(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
+    to_index(obj, name)?
+        .extract::<i64>()
+        .map_err(|_| PyValueError::new_err(format!("{name} is too large")))
 }
 
 /// A batch of floats: borrowed from a contiguous float64 numpy array without copying, or

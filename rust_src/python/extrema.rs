@@ -4,7 +4,7 @@ use std::sync::Mutex;
 
 use pyo3::prelude::*;
 
-use super::convert::to_window_size;
+use super::convert::to_int;
 use crate::core::extrema::{AbsMax, Max, Min};
 use crate::core::rolling_extrema::{RollingAbsMax, RollingMax, RollingMin, RollingPeakToPeak};
 
@@ -51,7 +51,7 @@ macro_rules! rolling_extremum {
             #[new]
             #[pyo3(signature = (window_size))]
             fn new(window_size: &Bound<'_, PyAny>) -> PyResult<Self> {
-                let window_size = to_window_size(window_size)?;
+                let window_size = to_int(window_size, "window_size")?;
                 Ok(Self {
                     inner: Mutex::new(<$core>::new(window_size)?),
                 })

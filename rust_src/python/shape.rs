@@ -4,32 +4,12 @@ use std::sync::Mutex;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt};
+use pyo3::types::PyBytes;
 
-use super::convert::{state_bytes, to_f64};
+use super::convert::{to_int, to_value};
 use crate::core::autocorr::AutoCorr;
 use crate::core::counting::{BayesianMean, Count, Sum};
 use crate::core::shape::{Kurtosis, Skew};
-use crate::core::{check_value, state};
-
-/// A lag: a Python int (or numpy integer), not a bool or a float.
-fn to_lag(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
-    let is_int = obj.is_instance_of::<PyInt>()
-        || (obj.hasattr("__index__").unwrap_or(false) && !obj.is_instance_of::<PyFloat>());
-    if obj.is_instance_of::<PyBool>() || !is_int {
-        let name = obj
-            .get_type()
-            .name()
-            .map(|n| n.to_string())
-            .unwrap_or_else(|_| "object".into());
-        return Err(PyTypeError::new_err(format!(
-            "lag must be an int, got {name}"
-        )));
-    }
-    obj.call_method0("__index__")?
-        .extract::<i64>()
-        .map_err(|_| PyValueError::new_err("lag is too large"))
-}
 
 /// Running skewness (Rust core of `river.stats.Skew`).
 #[pyclass(frozen, subclass, module = "river.stats._rust_stats")]
@@ -97,7 +77,7 @@ univariate_class!(RsSum, Sum, {
 
     /// Take one value (a real number, not NaN) back out of the sum.
     fn revert(&self, x: &Bound<'_, PyAny>) -> PyResult<()> {
-        let x = check_value(to_f64(x)?)?;
+        let x = to_value(x, "x")?;
         self.lock().revert(x);
         Ok(())
     }
@@ -118,7 +98,7 @@ univariate_class!(RsAutoCorr, AutoCorr, {
     #[pyo3(signature = (lag))]
     fn new(lag: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(Self {
-            inner: Mutex::new(AutoCorr::new(to_lag(lag)?)?),
+            inner: Mutex::new(AutoCorr::new(to_int(lag, "lag")?)?),
         })
     }
 
@@ -159,7 +139,7 @@ univariate_class!(RsBayesianMean, BayesianMean, {
 
     /// Take one value back out; ValueError (nothing changed) if no value is left.
     fn revert(&self, x: &Bound<'_, PyAny>) -> PyResult<()> {
-        let x = check_value(to_f64(x)?)?;
+        let x = to_value(x, "x")?;
         self.lock().revert(x)?;
         Ok(())
     }
@@ -177,13 +157,6 @@ pub struct RsCount {
 }
 
 impl RsCount {
-    #[inline]
-    fn lock(&self) -> std::sync::MutexGuard<'_, Count> {
-        self.inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
     /// How many items `xs` yields; every item counts, whatever it is.
     fn items(xs: &Bound<'_, PyAny>) -> PyResult<u64> {
         if let Ok(n) = xs.len() {
@@ -212,8 +185,7 @@ impl RsCount {
     }
 }
 
-#[pymethods]
-impl RsCount {
+pickled_class!(RsCount, Count, {
     #[new]
     fn new() -> Self {
         Self {
@@ -268,25 +240,10 @@ impl RsCount {
         Ok(numpy::PyArray1::from_vec(py, out))
     }
 
-    fn __getstate__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let bytes = state::dump(&*self.lock())?;
-        Ok(PyBytes::new(py, &bytes))
-    }
-
-    fn __setstate__(&self, st: &Bound<'_, PyAny>) -> PyResult<()> {
-        let loaded: Count = state::load(state_bytes(st)?)?;
-        *self.lock() = loaded;
-        Ok(())
-    }
-
-    fn __sizeof__(&self) -> usize {
-        std::mem::size_of::<Self>()
-    }
-
     fn __getnewargs__<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyTuple> {
         pyo3::types::PyTuple::empty(py)
     }
-}
+});
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RsSkew>()?;

@@ -5,11 +5,9 @@ use std::sync::Mutex;
 
 use pyo3::prelude::*;
 
-use super::convert::to_f64;
-use crate::core::check_value;
+use super::convert::to_value;
 use crate::core::ks::KolmogorovSmirnov;
 use crate::core::quantile::{Quantile, IQR, MAD};
-use crate::core::state::{dump, load};
 
 /// Running quantile, P² algorithm (Rust core of `river.stats.Quantile`).
 #[pyclass(frozen, subclass, module = "river.stats._rust_stats")]
@@ -103,41 +101,13 @@ pub struct RsKolmogorovSmirnov {
     inner: Mutex<KolmogorovSmirnov>,
 }
 
-/// One value of a pair: a real number, not NaN, with errors naming the argument.
-fn pair_value(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
-    let rename = |err: PyErr| {
-        let msg = err.value(obj.py()).to_string();
-        let msg = msg.strip_prefix("x ").unwrap_or(&msg);
-        let text = format!("{name} {msg}");
-        if err.is_instance_of::<pyo3::exceptions::PyTypeError>(obj.py()) {
-            pyo3::exceptions::PyTypeError::new_err(text)
-        } else {
-            pyo3::exceptions::PyValueError::new_err(text)
-        }
-    };
-    let x = to_f64(obj).map_err(rename)?;
-    check_value(x)
-        .map_err(|_| pyo3::exceptions::PyValueError::new_err(format!("{name} must not be NaN")))
-}
-
 fn statistic_name(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     obj.extract().map_err(|_| {
         pyo3::exceptions::PyTypeError::new_err("statistic must be a str, \"ks\" or \"kuiper\"")
     })
 }
 
-impl RsKolmogorovSmirnov {
-    fn lock(&self) -> std::sync::MutexGuard<'_, KolmogorovSmirnov> {
-        // A poisoned lock would mean a panic inside the core, which is a bug; the state it
-        // guards is still a valid value, so go on with it.
-        self.inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-#[pymethods]
-impl RsKolmogorovSmirnov {
+pickled_class!(RsKolmogorovSmirnov, KolmogorovSmirnov, {
     #[new]
     #[pyo3(signature = (statistic = String::from("ks")), text_signature = "(statistic='ks')")]
     fn new(#[pyo3(from_py_with = statistic_name)] statistic: String) -> PyResult<Self> {
@@ -148,14 +118,14 @@ impl RsKolmogorovSmirnov {
 
     /// Add `x` to the first sample and `y` to the second.
     fn update(&self, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>) -> PyResult<()> {
-        let (x, y) = (pair_value(x, "x")?, pair_value(y, "y")?);
+        let (x, y) = (to_value(x, "x")?, to_value(y, "y")?);
         self.lock().update(x, y);
         Ok(())
     }
 
     /// Remove `x` from the first sample and `y` from the second (both must be there).
     fn revert(&self, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>) -> PyResult<()> {
-        let (x, y) = (pair_value(x, "x")?, pair_value(y, "y")?);
+        let (x, y) = (to_value(x, "x")?, to_value(y, "y")?);
         Ok(self.lock().revert(x, y)?)
     }
 
@@ -178,22 +148,7 @@ impl RsKolmogorovSmirnov {
     fn __getnewargs__(&self) -> (&'static str,) {
         (self.lock().distance().name(),)
     }
-
-    fn __getstate__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
-        let bytes = dump(&*self.lock())?;
-        Ok(pyo3::types::PyBytes::new(py, &bytes))
-    }
-
-    fn __setstate__(&self, state: &Bound<'_, PyAny>) -> PyResult<()> {
-        let loaded: KolmogorovSmirnov = load(super::convert::state_bytes(state)?)?;
-        *self.lock() = loaded;
-        Ok(())
-    }
-
-    fn __sizeof__(&self) -> usize {
-        std::mem::size_of::<Self>() + self.lock().heap_bytes()
-    }
-}
+});
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RsKolmogorovSmirnov>()?;
