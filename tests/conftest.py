@@ -20,13 +20,27 @@ def random_stream(rng: np.random.Generator, n: int, kind: str = "normal") -> np.
     raise ValueError(kind)
 
 
-# Rust-backed univariate statistics and constructor arguments to test them with.
-def rust_univariates():
+def _rust_classes(base_name: str):
+    """Every public statistic built on a Rust class, with each of its `_unit_test_params`."""
     from river import stats
 
-    return [
-        pytest.param(stats.EWMean, {"fading_factor": 0.3}, id="EWMean"),
-        pytest.param(stats.PeakToPeak, {}, id="PeakToPeak"),
-        pytest.param(stats.RollingQuantile, {"q": 0.7, "window_size": 25}, id="RollingQuantile"),
-        pytest.param(stats.RollingIQR, {"window_size": 25, "q_inf": 0.1, "q_sup": 0.6}, id="RollingIQR"),
-    ]
+    base = getattr(stats.base, base_name)
+    out = []
+    for name in sorted(stats.__all__):
+        cls = getattr(stats, name)
+        rust = isinstance(cls, type) and any(b.__module__ == "river.stats._rust_stats" for b in cls.__mro__)
+        # Count takes any value (even NaN or None) and counts items: it has its own tests.
+        if rust and issubclass(cls, base) and cls is not stats.Count:
+            for i, params in enumerate(cls._unit_test_params()):
+                out.append(pytest.param(cls, params, id=f"{name}-{i}"))
+    return out
+
+
+def rust_univariates():
+    """Rust-backed numeric univariate statistics and constructor arguments to test them with."""
+    return _rust_classes("Univariate")
+
+
+def rust_bivariates():
+    """Rust-backed bivariate statistics (Cov, PearsonCorr, EWCov, KolmogorovSmirnov)."""
+    return _rust_classes("Bivariate")

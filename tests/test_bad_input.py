@@ -36,6 +36,9 @@ def test_bad_update_is_refused_without_change(cls, params, value, error, message
     before = snapshot(stat)
     with pytest.raises(error, match=message):
         stat.update(value)
+    if hasattr(stat, "revert"):
+        with pytest.raises(error, match=message):
+            stat.revert(value)
     assert snapshot(stat) == before
 
 
@@ -52,6 +55,8 @@ def test_batch_with_nan_is_all_or_nothing(cls, params):
         stat.update_many([4.0, 5.0, "x"])
     with pytest.raises(ValueError, match="element 3 of the input is NaN"):
         stat.accumulate(np.array([4.0, 5.0, 6.0, np.nan]))
+    with pytest.raises(TypeError, match="element 2"):
+        stat.accumulate([4.0, 5.0, "x"])
     with pytest.raises(TypeError, match="iterable"):
         stat.update_many("123")
     with pytest.raises(TypeError, match="iterable"):

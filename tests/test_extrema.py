@@ -1,5 +1,7 @@
-"""Max, Min, AbsMax and the rolling extrema against brute force over the prefix/window,
-plus the generic checks of Rust-backed statistics (shared with the shape family)."""
+"""Max, Min, AbsMax and the rolling extrema against brute force over the prefix/window.
+
+Pickling, corrupt states, bad input and batches are checked with every Rust-backed statistic
+in test_pickling.py, test_bad_input.py and test_batch.py."""
 
 from __future__ import annotations
 
@@ -8,19 +10,8 @@ import math
 import numpy as np
 import pytest
 from conftest import random_stream
-from test_shape import cases, check_bad_input, check_batches, check_corrupt_states, check_pickle_copy_clone
 
 from river import stats
-
-EXTREMA = [
-    stats.Max,
-    stats.Min,
-    stats.AbsMax,
-    stats.RollingMax,
-    stats.RollingMin,
-    stats.RollingAbsMax,
-    stats.RollingPeakToPeak,
-]
 
 
 @pytest.mark.parametrize("kind", ["normal", "ties"])
@@ -124,23 +115,3 @@ def test_rolling_memory_stays_bounded_by_the_window(rng):
     stat = stats.RollingPeakToPeak(window_size=16)
     stat.update_many(np.arange(10_000.0))  # increasing: the min deque keeps everything it may
     assert stat.__sizeof__() < 4096
-
-
-@pytest.mark.parametrize("cls, params", cases(EXTREMA))
-def test_extrema_pickle_copy_clone(rng, cls, params):
-    check_pickle_copy_clone(rng, cls, params)
-
-
-@pytest.mark.parametrize("cls, params", cases(EXTREMA))
-def test_extrema_corrupt_states(rng, cls, params):
-    check_corrupt_states(rng, cls, params)
-
-
-@pytest.mark.parametrize("cls, params", cases(EXTREMA))
-def test_extrema_bad_input(cls, params):
-    check_bad_input(cls, params)
-
-
-@pytest.mark.parametrize("cls, params", cases(EXTREMA))
-def test_extrema_batches(rng, cls, params):
-    check_batches(rng, cls, params)
