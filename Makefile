@@ -48,17 +48,20 @@ test-python: $(EXT) ## pytest: unit, property, doctest and packaging tests
 
 test: $(EXT) lint test-rust test-python ## everything, from nothing
 
-lint: $(DEPS) $(EXT) ## rustfmt, clippy, ruff and stubtest of the Rust stub
+lint: $(DEPS) $(EXT) ## rustfmt, clippy, ruff, stubtest and the typed usage under mypy and pyright
 	cargo fmt --check
 	cargo clippy --profile fast --all-targets --features python -- -D warnings
-	$(PY) -m ruff check river tests benchmarks
-	$(PY) -m ruff format --check river tests benchmarks
+	$(PY) -m ruff check river tests benchmarks typecheck
+	$(PY) -m ruff format --check river tests benchmarks typecheck
 	$(PY) -m mypy.stubtest river.stats._rust_stats
+	$(PY) -m mypy --strict typecheck/usage.py
+	PYRIGHT_PYTHON_IGNORE_WARNINGS=1 $(VENV)/bin/pyright --pythonpath $(PY)
+	$(PY) typecheck/usage.py
 
 format: $(DEPS) ## apply rustfmt and ruff format
 	cargo fmt
-	$(PY) -m ruff format river tests benchmarks
-	$(PY) -m ruff check --fix river tests benchmarks
+	$(PY) -m ruff format river tests benchmarks typecheck
+	$(PY) -m ruff check --fix river tests benchmarks typecheck
 
 bench: $(EXT) ## the benchmark suite against River, pandas, bottleneck and polars (ARGS=--full)
 	$(PY) benchmarks/run.py $(ARGS)
