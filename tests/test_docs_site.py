@@ -96,7 +96,7 @@ def browser() -> typing.Iterator[typing.Any]:
         if IN_CI:
             pytest.fail(f"CI=true and {reason}")
         pytest.skip(reason)
-    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium import webdriver  # pinned in requirements-dev.txt: missing is an error
 
     profile = tempfile.mkdtemp(prefix="river-docs-chromium-")
     options = webdriver.ChromeOptions()
