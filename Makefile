@@ -12,7 +12,7 @@ RUST_SOURCES := $(shell find rust_src -name '*.rs') Cargo.toml setup.py
 PROFILE ?= release
 
 .DEFAULT_GOAL := all
-.PHONY: all help venv build dev demo test test-rust test-python lint format bench fuzz clean
+.PHONY: all help venv build dev demo test test-rust test-python lint format docs docs-serve browser bench fuzz clean
 
 all: format build lint test ## format, build, lint and test
 
@@ -43,22 +43,48 @@ demo: $(EXT) ## run the main job: stream the built-in sample through a few stati
 test-rust: ## cargo test of the pure-Rust core (no Python involved)
 	cargo test --profile fast
 
-test-python: $(EXT) ## pytest: unit, property, doctest and packaging tests
+test-python: $(EXT) browser ## pytest: unit, property, doctest, packaging and documentation site tests
 	$(PY) -m pytest
 
 test: $(EXT) lint test-rust test-python ## everything, from nothing
 
-lint: $(DEPS) $(EXT) ## rustfmt, clippy, ruff and stubtest of the Rust stub
+lint: $(DEPS) $(EXT) ## rustfmt, clippy, ruff, stubtest and the typed usage under mypy and pyright
 	cargo fmt --check
 	cargo clippy --profile fast --all-targets --features python -- -D warnings
-	$(PY) -m ruff check river tests benchmarks
-	$(PY) -m ruff format --check river tests benchmarks
+	$(PY) -m ruff check river tests benchmarks typecheck docs
+	$(PY) -m ruff format --check river tests benchmarks typecheck docs
 	$(PY) -m mypy.stubtest river.stats._rust_stats
+	$(PY) -m mypy --strict typecheck/usage.py
+	PYRIGHT_PYTHON_IGNORE_WARNINGS=1 $(VENV)/bin/pyright --pythonpath $(PY)
+	$(PY) typecheck/usage.py
+
+# The documentation site (mkdocs.yml, docs/): the API pages are generated from the packages'
+# __all__ at build time (docs/hooks.py). tests/test_docs_site.py builds it too and opens it in
+# headless Chromium.
+export NO_MKDOCS_2_WARNING := 1
+
+docs: $(EXT) ## build the documentation site into site/ (mkdocs --strict: no broken link)
+	$(PY) -m mkdocs build --strict --site-dir site
+
+docs-serve: $(EXT) ## serve the documentation site with live reload at http://127.0.0.1:8000
+	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+# Debian's Chromium and its matching driver, for tests/test_docs_site.py. Installed with
+# apt-get when missing and we are root (CI, a fresh machine); otherwise the test skips, except
+# under CI=true, where it fails. CHROMIUM and CHROMEDRIVER may name other binaries.
+CHROMIUM ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
+export CHROMIUM CHROMEDRIVER
+browser: ## headless Chromium and chromedriver from Debian's packages, if missing
+	@if [ -x "$(CHROMIUM)" ] && [ -x "$(CHROMEDRIVER)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	else echo "note: no $(CHROMIUM) or $(CHROMEDRIVER) and not root: the docs site browser test will skip"; fi
 
 format: $(DEPS) ## apply rustfmt and ruff format
 	cargo fmt
-	$(PY) -m ruff format river tests benchmarks
-	$(PY) -m ruff check --fix river tests benchmarks
+	$(PY) -m ruff format river tests benchmarks typecheck docs
+	$(PY) -m ruff check --fix river tests benchmarks typecheck docs
 
 bench: $(EXT) ## the benchmark suite against River, pandas, bottleneck and polars (ARGS=--full)
 	$(PY) benchmarks/run.py $(ARGS)
@@ -71,4 +97,4 @@ fuzz: $(EXT) ## fuzz the pickled-state decoders with cargo-fuzz (FUZZ_SECONDS=60
 		-max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 -malloc_limit_mb=256 -print_final_stats=1
 
 clean: ## remove builds and the virtual environment
-	rm -rf target build $(VENV) river/stats/*.so
+	rm -rf target build site $(VENV) river/stats/*.so

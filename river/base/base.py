@@ -5,6 +5,9 @@ import inspect
 import sys
 import typing
 
+if typing.TYPE_CHECKING:
+    from typing_extensions import Self
+
 __all__ = ["Base"]
 
 
@@ -64,7 +67,9 @@ class Base:
             params[name] = (attr.__class__, attr._get_params()) if isinstance(attr, Base) else attr
         return params
 
-    def clone(self, new_params: dict[str, typing.Any] | None = None, include_attributes: bool = False):
+    def clone(
+        self, new_params: dict[str, typing.Any] | None = None, include_attributes: bool = False
+    ) -> Self:
         """Return a fresh object with the same parameters, not updated with any data.
 
         Parameters

@@ -89,12 +89,12 @@ class Univariate(Statistic):
     def __or__(self, other: Univariate) -> Link:
         return Link(left=self, right=other)
 
-    def update_many(self, xs: typing.Iterable) -> None:
+    def update_many(self, xs: typing.Iterable[typing.Any]) -> None:
         """Update with every value of `xs`, in order."""
         for x in xs:
             self.update(x)
 
-    def accumulate(self, xs: typing.Iterable) -> np.ndarray:
+    def accumulate(self, xs: typing.Iterable[typing.Any]) -> np.ndarray:
         """Update with every value of `xs` and return the value after each one.
 
         A float64 array when every value is a number (a None is given as NaN), otherwise an

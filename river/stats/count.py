@@ -17,10 +17,6 @@ class Count(RsCount, base.Univariate):
     n : int
         The current number of observations.
 
-    Parameters
-    ----------
-    This statistic takes no parameters.
-
     Examples
     --------
 

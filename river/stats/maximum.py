@@ -16,10 +16,6 @@ class Max(RsMax, base.Univariate):
     max : float
         The current max.
 
-    Parameters
-    ----------
-    This statistic takes no parameters.
-
     Examples
     --------
 
@@ -62,10 +58,6 @@ class AbsMax(RsAbsMax, base.Univariate):
     ----------
     abs_max : float
         The current absolute max.
-
-    Parameters
-    ----------
-    This statistic takes no parameters.
 
     Examples
     --------

@@ -16,10 +16,6 @@ class Min(RsMin, base.Univariate):
     min : float
         The current min.
 
-    Parameters
-    ----------
-    This statistic takes no parameters.
-
     Examples
     --------
 

@@ -11,10 +11,6 @@ class PeakToPeak(RsPeakToPeak, base.Univariate):
 
     The value is 0.0 until the first update.
 
-    Parameters
-    ----------
-    This statistic takes no parameters.
-
     Examples
     --------
 

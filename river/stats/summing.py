@@ -14,10 +14,6 @@ class Sum(RsSum, base.Univariate):
     sum : float
         The running sum.
 
-    Parameters
-    ----------
-    This statistic takes no parameters.
-
     Examples
     --------
 
