@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.signal
 import scipy.stats
-from conftest import random_stream
+from catalogue import random_stream
 
 from river import stats
 

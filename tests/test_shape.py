@@ -11,7 +11,7 @@ import pickle
 import numpy as np
 import pytest
 import scipy.stats
-from conftest import random_stream
+from catalogue import random_stream
 
 from river import stats
 

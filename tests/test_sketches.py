@@ -10,7 +10,7 @@ import pickle
 
 import numpy as np
 import pytest
-from conftest import random_stream
+from catalogue import random_stream
 
 from river import stats
 

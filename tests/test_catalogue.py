@@ -1,0 +1,148 @@
+"""The catalogue against the classes: every public name is in it once, each declaration
+(bivariate, what it takes, revert, merge, weight, Rust-backed) holds, and construction, repr,
+name, parameters and documentation are as River has them. Also: the Python classes' signatures
+equal their Rust classes' and `__getnewargs__` round-trips every parameter."""
+
+from __future__ import annotations
+
+import inspect
+import math
+
+import pytest
+from catalogue import ANYTHING, BY_NAME, ENTRIES, HASHABLE, NUMBER, args_of, cases, entries, feed, ids
+
+from river import base, stats, utils
+from river.stats import _rust_stats
+
+
+def test_every_public_name_is_catalogued_once():
+    names = [e.name for e in ENTRIES]
+    assert len(names) == len(set(names))
+    public = {n for n in stats.__all__ if n not in ("base", "Link")}
+    assert set(names) == public, set(names) ^ public
+    # River 0.26.1's stats.__all__ has 35 entries: the 33 above, Link and the base module.
+    assert len(stats.__all__) == 35 and {"Link", "base"} <= set(stats.__all__)
+
+
+def rust_class_of(cls):
+    """The class of river.stats._rust_stats a public class is built on, or None."""
+    return next((b for b in cls.__mro__ if b.__module__ == _rust_stats.__name__), None)
+
+
+@pytest.mark.parametrize("entry", ids(ENTRIES))
+def test_declarations_hold(entry):
+    cls = entry.cls
+    assert (rust_class_of(cls) is not None) == entry.rust
+    assert issubclass(cls, stats.base.Bivariate if entry.bivariate else stats.base.Univariate)
+    assert callable(getattr(cls, "revert", None)) == (entry.reverts is not None)
+    assert all(callable(getattr(cls, op, None)) for op in ("__add__", "__sub__", "__iadd__", "__isub__")) == (
+        entry.merges
+    )
+    item = feed(entry.kind, 1)[0]
+    weighted = entry.make()
+    if entry.weighted:
+        weighted.update(*args_of(entry, item), w=2.0)
+        once_twice = entry.make()
+        once_twice.update(*args_of(entry, item))
+        once_twice.update(*args_of(entry, item))
+        assert math.isclose(weighted.get(), once_twice.get(), rel_tol=1e-12, abs_tol=1e-12)
+    else:
+        with pytest.raises(TypeError):
+            weighted.update(*args_of(entry, item), w=2.0)
+
+
+@pytest.mark.parametrize("entry", ids(ENTRIES))
+def test_what_update_takes(entry):
+    """NUMBER refuses a string, HASHABLE takes one and refuses a list, ANYTHING takes both."""
+    stat = entry.make()
+    text = ("a", "b") if entry.bivariate else "a"
+    unhashable = ([1], [2]) if entry.bivariate else [1]
+    if entry.takes == NUMBER:
+        with pytest.raises(TypeError):
+            stat.update(*args_of(entry, text))
+    elif entry.takes == HASHABLE:
+        stat.update(*args_of(entry, text))
+        with pytest.raises(TypeError):
+            stat.update(*args_of(entry, unhashable))
+    else:
+        assert entry.takes == ANYTHING
+        for x in (text, unhashable, None, object()):
+            stat.update(x)
+
+
+@pytest.mark.parametrize("entry", ids(ENTRIES))
+def test_construct_repr_name_and_params(entry):
+    stat = entry.make()
+    assert repr(stat) == entry.empty_repr and str(stat) == entry.empty_repr
+    if entry.stat_name is None:
+        assert not hasattr(stat, "name")
+    else:
+        assert stat.name == entry.stat_name
+    signature = inspect.signature(entry.cls)
+    defaults = {
+        p.name: p.default for p in signature.parameters.values() if p.default is not inspect.Parameter.empty
+    }
+    assert stat._get_params() == {**defaults, **entry.params}
+    assert list(stat._get_params()) == list(signature.parameters)
+
+
+@pytest.mark.parametrize("entry, params", cases())
+def test_unit_test_params_build_with_those_values(entry, params):
+    """Each parameter set builds, and every value given is the value read back."""
+    stat = entry.make(params)
+    assert params.items() <= stat._get_params().items()
+    assert stat._raw_memory_usage() > 0
+    assert stat._memory_usage.split()[-1] in ("B", "KB", "MB", "GB")
+
+
+# --- signatures: the Python classes and the Rust classes they subclass ------------------------
+
+
+def signature_shape(sig: inspect.Signature):
+    """(name, kind, default) of every parameter but self; annotations are not compared."""
+    return [(p.name, p.kind, p.default) for p in sig.parameters.values() if p.name != "self"]
+
+
+@pytest.mark.parametrize("entry", ids(entries(rust=True)))
+def test_python_signature_equals_the_rust_text_signature(entry):
+    rust = rust_class_of(entry.cls)
+    assert rust.__text_signature__ is not None, f"{rust.__name__} has no __text_signature__"
+    rust_sig = inspect.signature(rust)
+    python_sig = inspect.signature(entry.cls.__init__)
+    assert signature_shape(python_sig) == signature_shape(rust_sig), (
+        str(python_sig),
+        rust.__text_signature__,
+    )
+
+
+@pytest.mark.parametrize("entry, params", cases(rust=True))
+def test_getnewargs_round_trips_every_parameter(entry, params):
+    stat = entry.make(params)
+    rebuilt = type(stat)(*stat.__getnewargs__())
+    assert rebuilt._get_params() == stat._get_params()
+    assert type(rebuilt) is entry.cls
+
+
+# --- documentation ---------------------------------------------------------------------------
+
+
+def public_classes():
+    out = [getattr(stats, n) for n in stats.__all__ if n != "base"]
+    out += [getattr(utils, n) for n in utils.__all__] + [base.Base]
+    out += [getattr(stats.base, n) for n in stats.base.__all__]
+    return [pytest.param(cls, id=cls.__qualname__) for cls in out]
+
+
+@pytest.mark.parametrize("cls", public_classes())
+def test_every_public_class_documents_parameters_examples_and_references(cls):
+    doc = cls.__doc__ or ""
+    assert ">>>" in doc, "no runnable example"
+    assert "References" in doc, "no References section"
+    init = cls.__init__
+    takes_params = init is not object.__init__ and len(inspect.signature(init).parameters) > 1
+    if takes_params:
+        assert "Parameters" in doc, "no Parameters section"
+
+
+def test_catalogue_names_are_the_classes_names():
+    assert all(BY_NAME[name].cls.__name__ == name for name in BY_NAME)
