@@ -31,6 +31,10 @@ ORACLE_REL, ORACLE_ABS = 1e-10, 1e-12
 # A value reached through update-then-revert (or merge-then-unmerge) against the value before:
 # cancellation loses a few digits relative to the data's scale, never more than 1e-9.
 REVERT_REL = 1e-9
+# Values of the form E[x²] - E[x]² (exponentially weighted variances and covariances) against
+# their definition: the subtraction cancels, so the bound is absolute at the scale of E[x²]
+# (at most 100 for the streams of the suites) as well as relative.
+CANCELLATION_REL, CANCELLATION_ABS = 1e-9, 1e-9 * 100
 # Revert-then-update inside `utils.Rolling` (a refused update re-applies the reverted call)
 # against the straight path: the same operations, in a different order.
 ROLLING_REL, ROLLING_ABS = 1e-12, 1e-12
