@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import sys
 
 import pytest
 from catalogue import ANYTHING, BY_NAME, ENTRIES, HASHABLE, NUMBER, args_of, cases, entries, feed, ids
@@ -91,8 +92,13 @@ def test_unit_test_params_build_with_those_values(entry, params):
     """Each parameter set builds, and every value given is the value read back."""
     stat = entry.make(params)
     assert params.items() <= stat._get_params().items()
-    assert stat._raw_memory_usage() > 0
-    assert stat._memory_usage.split()[-1] in ("B", "KB", "MB", "GB")
+    # The readable memory usage is the byte count in the largest unit below 1024, 2 decimals.
+    raw = stat._raw_memory_usage()
+    assert raw >= sys.getsizeof(stat)
+    number, unit = stat._memory_usage.split()
+    scale = 1024 ** ["B", "KB", "MB", "GB"].index(unit)
+    assert abs(float(number) * scale - raw) <= 0.005 * scale
+    assert float(number) < 1024
 
 
 # --- signatures: the Python classes and the Rust classes they subclass ------------------------

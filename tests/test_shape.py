@@ -1,6 +1,6 @@
 """Skew, Kurtosis, Sum, Count, AutoCorr, BayesianMean and Shift against independent oracles
-(scipy, numpy, brute force over the prefix), plus the checks every Rust-backed statistic of
-the shape and extrema families must pass (pickling, bad input, batches)."""
+(scipy, numpy, brute force over the prefix). Pickling, clone, bad input, batches and the
+parameter sets are checked over the whole catalogue by the generic suites."""
 
 from __future__ import annotations
 
@@ -232,17 +232,3 @@ def test_shift_api_pickle_and_refusals():
     for bad, error in [(-1, ValueError), (1.5, TypeError), (True, TypeError), ("1", TypeError)]:
         with pytest.raises(error, match="amount"):
             stats.Shift(amount=bad)
-
-
-SHAPE = [stats.Skew, stats.Kurtosis, stats.Sum, stats.AutoCorr, stats.BayesianMean]
-
-# Pickling, corrupt states, bad input and batches of these classes are checked with every
-# Rust-backed statistic in test_pickling.py, test_bad_input.py and test_batch.py.
-
-
-@pytest.mark.parametrize("cls", SHAPE + [stats.Count, stats.Shift])
-def test_unit_test_params_build_and_memory(cls):
-    for params in cls._unit_test_params():
-        stat = cls(**params)
-        assert params.items() <= stat._get_params().items()
-        assert stat._memory_usage.endswith("B")

@@ -300,24 +300,6 @@ def all_cases():
 
 
 @pytest.mark.parametrize("cls, params", all_cases())
-def test_pickle_deepcopy_clone_mid_stream(cls, params):
-    rng = random.Random(21)
-    xs = hashable_stream(rng, 200, alphabet=7)
-    stat = cls(**params)
-    stat.update_many(xs[:90])
-    for twin in (pickle.loads(pickle.dumps(stat)), copy.deepcopy(stat)):
-        assert type(twin) is cls and twin._get_params() == stat._get_params()
-        other = copy.deepcopy(stat)
-        for x in xs[90:]:
-            twin.update(x)
-            other.update(x)
-            assert twin.get() == other.get()
-    fresh = stat.clone()
-    assert type(fresh) is cls and fresh._get_params() == stat._get_params()
-    assert repr(fresh) == repr(cls(**params))
-
-
-@pytest.mark.parametrize("cls, params", all_cases())
 def test_batch_equals_loop_and_bad_input_changes_nothing(cls, params):
     rng = random.Random(22)
     xs = hashable_stream(rng, 150, alphabet=6)
