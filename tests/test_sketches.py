@@ -14,6 +14,7 @@ from catalogue import ORACLE_REL, P2_REL, close, random_stream
 
 from river import stats
 
+# Values computed by River 0.26.1: tests/fixtures/river_goldens.py regenerates them.
 FIXTURE = pathlib.Path(__file__).parent / "fixtures" / "river_0_26_1_p2.json"
 
 
