@@ -182,6 +182,7 @@ ENTRIES: list[Entry] = [
 ]
 
 BY_NAME: dict[str, Entry] = {e.name: e for e in ENTRIES}
+NAMES: list[str] = [e.name for e in ENTRIES]
 
 
 def entries(**facts) -> list[Entry]:
@@ -192,6 +193,9 @@ def entries(**facts) -> list[Entry]:
         if all(v(getattr(e, k)) if callable(v) else getattr(e, k) == v for k, v in facts.items()):
             out.append(e)
     return out
+
+
+REVERTIBLE: list[Entry] = entries(reverts=lambda r: r is not None)
 
 
 def ids(es: list[Entry]) -> list[typing.Any]:

@@ -282,7 +282,6 @@ def test_python_only_classes_are_those_of_the_catalogue():
 
 # --- the rolling wrappers -------------------------------------------------------------------------
 
-REVERTIBLE = entries(reverts=lambda r: r is not None)
 START = dt.datetime(2024, 1, 1)
 
 

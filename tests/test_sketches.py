@@ -10,7 +10,7 @@ import pickle
 
 import numpy as np
 import pytest
-from catalogue import ORACLE_REL, P2_REL, close, random_stream
+from catalogue import ORACLE_REL, P2_REL, close, exact, random_stream
 
 from river import stats
 
@@ -241,7 +241,9 @@ def test_infinities_do_not_break_anything():
     xs = [math.inf, 1.0, -math.inf, 2.0, math.inf, 3.0, -math.inf, math.inf, 0.0, 5.0] * 3
     for stat in (stats.Quantile(0.3), stats.IQR(), stats.MAD()):
         stat.accumulate(xs)
-        pickle.loads(pickle.dumps(stat)).get()
+        loaded = pickle.loads(pickle.dumps(stat))
+        assert exact(loaded.get()) == exact(stat.get())
+        assert [exact(v) for v in loaded.accumulate(xs)] == [exact(v) for v in stat.accumulate(xs)]
     mad = stats.MAD()
     mad.update_many([math.inf] * 3)
     assert mad.get() == 0.0
