@@ -357,16 +357,5 @@ def test_ks_pickle_deepcopy_clone(rng, statistic):
             s.update(xs[i], ys[i])
         assert loaded.get() == stat.get() == twin.get()
     assert stat.clone().n_samples == 0 and stat.clone().statistic == statistic
-    good = stat.__getstate__()
-    for bad in (b"", good[:-1], good + b"\x00", 3):
-        with pytest.raises(ValueError):
-            stat.__setstate__(bad)
-    for i in range(len(good)):
-        flipped = bytearray(good)
-        flipped[i] ^= 0xFF
-        try:
-            stat.__setstate__(bytes(flipped))
-        except ValueError:
-            assert stat.__getstate__() == good
-        stat.__setstate__(good)
     assert stat.__sizeof__() > 0
+    # Corrupt states: with every Rust-backed statistic in test_pickling.py.
