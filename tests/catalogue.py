@@ -120,17 +120,13 @@ class Entry:
         return self.name
 
 
-def _entry(name, params, empty_repr, stat_name, takes, **facts) -> Entry:
-    return Entry(name, params, empty_repr, stat_name, takes, **facts)
-
-
 W7 = {"window_size": 7}
 REVERTS_AND_MERGES = {"reverts": "approx", "merges": True, "weighted": True}
 
 ENTRIES: list[Entry] = [
-    _entry("AbsMax", {}, "AbsMax: 0.", "absmax", NUMBER),
-    _entry("AutoCorr", {"lag": 2}, "AutoCorr: 0.", "autocorr_2", NUMBER),
-    _entry(
+    Entry("AbsMax", {}, "AbsMax: 0.", "absmax", NUMBER),
+    Entry("AutoCorr", {"lag": 2}, "AutoCorr: 0.", "autocorr_2", NUMBER),
+    Entry(
         "BayesianMean",
         {"prior": 0.5, "prior_weight": 10.0},
         "BayesianMean: 0.5",
@@ -138,7 +134,7 @@ ENTRIES: list[Entry] = [
         NUMBER,
         reverts="approx",
     ),
-    _entry(
+    Entry(
         "ChiSquared",
         {},
         "ChiSquared: 0.",
@@ -148,37 +144,37 @@ ENTRIES: list[Entry] = [
         reverts="exact",
         rust=False,
     ),
-    _entry("Count", {}, "Count: 0.", "count", ANYTHING),
-    _entry("Cov", {}, "Cov: 0.", None, NUMBER, bivariate=True, **REVERTS_AND_MERGES),
-    _entry("Entropy", {}, "Entropy: 0.", "entropy", HASHABLE, rust=False),
-    _entry("EWCov", {"fading_factor": 0.5}, "EWCov: 0.", "ewcov_0.5", NUMBER, bivariate=True),
-    _entry("EWMean", {"fading_factor": 0.5}, "EWMean: 0.", "ewm_0.5", NUMBER),
-    _entry("EWVar", {"fading_factor": 0.5}, "EWVar: 0.", "ewv_0.5", NUMBER),
-    _entry("IQR", {}, "IQR: None", "IQR_0.25_0.75", NUMBER),
-    _entry("KolmogorovSmirnov", {}, "KolmogorovSmirnov: 0.", None, NUMBER, bivariate=True, reverts="exact"),
-    _entry("Kurtosis", {}, "Kurtosis: -3.", "kurtosis", NUMBER),
-    _entry("MAD", {}, "MAD: None", "mad", NUMBER),
-    _entry("Max", {}, "Max: -inf", "max", NUMBER),
-    _entry("Mean", {}, "Mean: 0.", "mean", NUMBER, **REVERTS_AND_MERGES),
-    _entry("Min", {}, "Min: inf", "min", NUMBER),
-    _entry("Mode", {}, "Mode: None", "mode", HASHABLE, rust=False),
-    _entry("PeakToPeak", {}, "PeakToPeak: 0.", "ptp", NUMBER),
-    _entry("PearsonCorr", {}, "PearsonCorr: 0.", None, NUMBER, bivariate=True, **REVERTS_AND_MERGES),
-    _entry("Quantile", {}, "Quantile: None", "quantile", NUMBER),
-    _entry("RollingAbsMax", W7, "RollingAbsMax: None", "rollingabsmax_7", NUMBER),
-    _entry("RollingIQR", W7, "RollingIQR: None", "rollingiqr_7", NUMBER),
-    _entry("RollingMax", W7, "RollingMax: None", "rollingmax_7", NUMBER),
-    _entry("RollingMin", W7, "RollingMin: None", "rollingmin_7", NUMBER),
-    _entry("RollingMode", W7, "RollingMode: None", "rollingmode_7", HASHABLE, rust=False),
-    _entry("RollingPeakToPeak", W7, "RollingPeakToPeak: None", "rollingpeaktopeak_7", NUMBER),
-    _entry(
+    Entry("Count", {}, "Count: 0.", "count", ANYTHING),
+    Entry("Cov", {}, "Cov: 0.", None, NUMBER, bivariate=True, **REVERTS_AND_MERGES),
+    Entry("Entropy", {}, "Entropy: 0.", "entropy", HASHABLE, rust=False),
+    Entry("EWCov", {"fading_factor": 0.5}, "EWCov: 0.", "ewcov_0.5", NUMBER, bivariate=True),
+    Entry("EWMean", {"fading_factor": 0.5}, "EWMean: 0.", "ewm_0.5", NUMBER),
+    Entry("EWVar", {"fading_factor": 0.5}, "EWVar: 0.", "ewv_0.5", NUMBER),
+    Entry("IQR", {}, "IQR: None", "IQR_0.25_0.75", NUMBER),
+    Entry("KolmogorovSmirnov", {}, "KolmogorovSmirnov: 0.", None, NUMBER, bivariate=True, reverts="exact"),
+    Entry("Kurtosis", {}, "Kurtosis: -3.", "kurtosis", NUMBER),
+    Entry("MAD", {}, "MAD: None", "mad", NUMBER),
+    Entry("Max", {}, "Max: -inf", "max", NUMBER),
+    Entry("Mean", {}, "Mean: 0.", "mean", NUMBER, **REVERTS_AND_MERGES),
+    Entry("Min", {}, "Min: inf", "min", NUMBER),
+    Entry("Mode", {}, "Mode: None", "mode", HASHABLE, rust=False),
+    Entry("PeakToPeak", {}, "PeakToPeak: 0.", "ptp", NUMBER),
+    Entry("PearsonCorr", {}, "PearsonCorr: 0.", None, NUMBER, bivariate=True, **REVERTS_AND_MERGES),
+    Entry("Quantile", {}, "Quantile: None", "quantile", NUMBER),
+    Entry("RollingAbsMax", W7, "RollingAbsMax: None", "rollingabsmax_7", NUMBER),
+    Entry("RollingIQR", W7, "RollingIQR: None", "rollingiqr_7", NUMBER),
+    Entry("RollingMax", W7, "RollingMax: None", "rollingmax_7", NUMBER),
+    Entry("RollingMin", W7, "RollingMin: None", "rollingmin_7", NUMBER),
+    Entry("RollingMode", W7, "RollingMode: None", "rollingmode_7", HASHABLE, rust=False),
+    Entry("RollingPeakToPeak", W7, "RollingPeakToPeak: None", "rollingpeaktopeak_7", NUMBER),
+    Entry(
         "RollingQuantile", {"q": 0.5, "window_size": 7}, "RollingQuantile: None", "rollingquantile_7", NUMBER
     ),
-    _entry("SEM", {}, "SEM: None", "sem", NUMBER, **REVERTS_AND_MERGES),
-    _entry("Shift", {"amount": 1}, "Shift: None", "shift_1", ANYTHING, rust=False),
-    _entry("Skew", {}, "Skew: 0.", "skew", NUMBER),
-    _entry("Sum", {}, "Sum: 0.", "sum", NUMBER, reverts="approx"),
-    _entry("Var", {}, "Var: 0.", "var", NUMBER, **REVERTS_AND_MERGES),
+    Entry("SEM", {}, "SEM: None", "sem", NUMBER, **REVERTS_AND_MERGES),
+    Entry("Shift", {"amount": 1}, "Shift: None", "shift_1", ANYTHING, rust=False),
+    Entry("Skew", {}, "Skew: 0.", "skew", NUMBER),
+    Entry("Sum", {}, "Sum: 0.", "sum", NUMBER, reverts="approx"),
+    Entry("Var", {}, "Var: 0.", "var", NUMBER, **REVERTS_AND_MERGES),
 ]
 
 BY_NAME: dict[str, Entry] = {e.name: e for e in ENTRIES}

@@ -11,13 +11,13 @@ import pickle
 import numpy as np
 import pytest
 import scipy.stats
-from catalogue import random_stream
+from catalogue import ORACLE_ABS, ORACLE_REL, random_stream
 
 from river import stats
 
 # Skewness and kurtosis are scale-free; near 0 a relative bound means nothing, so values
-# within 1e-12 of the oracle in absolute terms also pass.
-RTOL, ATOL = 1e-10, 1e-12
+# within ORACLE_ABS of the oracle in absolute terms also pass.
+RTOL, ATOL = ORACLE_REL, ORACLE_ABS
 
 
 def prefix_values(stat, xs):
