@@ -39,17 +39,20 @@ def test_declarations_hold(entry):
     assert all(callable(getattr(cls, op, None)) for op in ("__add__", "__sub__", "__iadd__", "__isub__")) == (
         entry.merges
     )
-    item = feed(entry.kind, 1)[0]
+    # A weight of 2 counts as the same item given twice.
+    first, second = (args_of(entry, item) for item in feed(entry.kind, 2, seed=9))
     weighted = entry.make()
     if entry.weighted:
-        weighted.update(*args_of(entry, item), w=2.0)
-        once_twice = entry.make()
-        once_twice.update(*args_of(entry, item))
-        once_twice.update(*args_of(entry, item))
-        assert math.isclose(weighted.get(), once_twice.get(), rel_tol=1e-12, abs_tol=1e-12)
+        weighted.update(*first, w=2.0)
+        weighted.update(*second)
+        twice = entry.make()
+        for args in (first, first, second):
+            twice.update(*args)
+        assert twice.get() != entry.make().get()
+        assert math.isclose(weighted.get(), twice.get(), rel_tol=1e-12, abs_tol=1e-12)
     else:
         with pytest.raises(TypeError):
-            weighted.update(*args_of(entry, item), w=2.0)
+            weighted.update(*first, w=2.0)
 
 
 @pytest.mark.parametrize("entry", ids(ENTRIES))

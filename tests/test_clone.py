@@ -153,13 +153,12 @@ def test_clone_with_a_new_reading_param_reads_the_fitted_data(name, params, new,
     assert snapshot(stat) == before
     assert type(clone) is entry.cls and clone._get_params() == {**params, **new}
     assert close(clone.get(), oracle(items[:30]), ORACLE_REL, ORACLE_ABS), (clone.get(), oracle(items[:30]))
-    # The same as a statistic built with the new parameters and fed everything.
+    # The same, to rounding, as a statistic built with the new parameters and fed everything.
     built = fed(entry, items[:30], {**params, **new})
-    assert exact(clone.get()) == exact(built.get())
     for item in items[30:]:
         push(clone, entry, item)
         push(built, entry, item)
-        assert exact(clone.get()) == exact(built.get())
+        assert close(clone.get(), built.get(), ORACLE_REL, ORACLE_ABS)
     assert snapshot(stat) == before
 
 
