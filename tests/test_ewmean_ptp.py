@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import random_stream
+from catalogue import random_stream
 
 from river import stats
 

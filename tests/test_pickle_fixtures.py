@@ -13,7 +13,7 @@ import pickle
 import sys
 
 import pytest
-from test_all_stats import CATALOGUE, NAMES
+from catalogue import ENTRIES, exact
 
 from river import stats
 
@@ -26,18 +26,9 @@ MANIFEST = json.loads((PICKLES / "manifest.json").read_text())
 FIXTURES = MANIFEST["fixtures"]
 
 
-def exact(v):
-    """Recorded and computed values compared exactly: floats by repr, types kept."""
-    if isinstance(v, float):
-        return ("float", repr(float(v)))
-    if isinstance(v, tuple):
-        return ("tuple", tuple(exact(x) for x in v))
-    return (type(v).__name__, v)
-
-
 def test_every_catalogued_class_has_a_fixture():
     covered = {e["class"] for e in FIXTURES}
-    missing = sorted(name for name in NAMES if name in CATALOGUE and name not in covered)
+    missing = sorted(e.name for e in ENTRIES if e.name not in covered)
     assert not missing, (
         f"no pickle fixture for {', '.join(missing)}: run `.venv/bin/python tests/fixtures/make_pickles.py` "
         "(it adds the missing ones and keeps the existing ones) and commit tests/fixtures/pickles"

@@ -1,108 +1,114 @@
-"""Pickle, deepcopy and clone round trips mid-stream, and corrupt states."""
+"""Pickle and deepcopy round trips mid-stream over the whole catalogue, corrupt states of the
+Rust-backed classes, and the fuzzer's corpus replayed through Python."""
 
 from __future__ import annotations
 
 import copy
-import math
+import pathlib
 import pickle
 
 import numpy as np
 import pytest
-from conftest import random_stream, rust_bivariates, rust_univariates
+from catalogue import BY_NAME, cases, entries, exact, fed, feed, push, snapshot, state
 
-from river import stats
 from river.stats import _rust_stats
 
-CASES = rust_univariates()
-ALL_CASES = rust_univariates() + rust_bivariates()
+PROTOCOLS = [2, 4, pickle.HIGHEST_PROTOCOL]
 
 
-def feeder(cls, rng, n):
-    """A function feeding the i-th value (or pair) of a random stream to a statistic."""
-    xs, ys = random_stream(rng, n), random_stream(rng, n)
-    if issubclass(cls, stats.base.Bivariate):
-        return lambda stat, i: stat.update(xs[i], ys[i])
-    return lambda stat, i: stat.update(xs[i])
+@pytest.mark.parametrize("entry, params", cases())
+# 0 (empty), 2 and 5 (P² still keeps the values), 6 (P² markers just built), 60 (steady state).
+@pytest.mark.parametrize("cut", [0, 2, 5, 6, 60])
+def test_copies_mid_stream_are_independent_and_continue_identically(entry, params, cut):
+    items = feed(entry.kind, cut + 60, seed=cut)
+    stat = fed(entry, items[:cut], params)
+    copies = [pickle.loads(pickle.dumps(stat, protocol=p)) for p in PROTOCOLS] + [copy.deepcopy(stat)]
+    for c in copies:
+        assert type(c) is entry.cls
+        assert c._get_params() == stat._get_params()
+        assert exact(c.get()) == exact(stat.get())
+        assert state(c) == state(stat)
+    at_cut = [snapshot(c) for c in copies]
+    values = []
+    for item in items[cut:]:
+        push(stat, entry, item)
+        values.append(exact(stat.get()))
+    assert [snapshot(c) for c in copies] == at_cut  # the copies did not follow the original
+    for c in copies:
+        got = []
+        for item in items[cut:]:
+            push(c, entry, item)
+            got.append(exact(c.get()))
+        assert got == values
+        assert state(c) == state(stat)
 
 
-def same(a, b):
-    return a == b or (a is not None and b is not None and math.isnan(a) and math.isnan(b))
+EXTREME_STREAMS = [
+    [1.7e308, -1.7e308, 1.0, 1.7e308, -5.0],
+    [float("inf"), -float("inf"), 2.0, 3.0],
+    [1e-320, -1e-320, 0.0, -0.0, 5e-324],
+]
 
 
-@pytest.mark.parametrize("cls, params", ALL_CASES)
-@pytest.mark.parametrize("protocol", [2, 4, pickle.HIGHEST_PROTOCOL])
-def test_pickle_mid_stream_keeps_giving_identical_values(rng, cls, params, protocol):
-    feed = feeder(cls, rng, 200)
-    stat = cls(**params)
-    for i in range(80):
-        feed(stat, i)
-    loaded = pickle.loads(pickle.dumps(stat, protocol=protocol))
-    assert type(loaded) is cls
-    assert loaded._get_params() == stat._get_params()
-    assert loaded.__getstate__() == stat.__getstate__()
-    for i in range(80, 200):
-        feed(stat, i)
-        feed(loaded, i)
-        assert same(loaded.get(), stat.get())
+@pytest.mark.parametrize("entry", [pytest.param(e, id=e.name) for e in entries(kind="num")])
+@pytest.mark.parametrize("stream", EXTREME_STREAMS, ids=["overflow", "infinities", "subnormals"])
+def test_a_state_reached_from_extreme_values_pickles_and_loads(entry, stream):
+    stat = entry.make()
+    for x in stream:
+        try:
+            stat.update(x)
+        except ValueError:
+            pass  # refusing a value is allowed; a state that was reached must still pickle
+    loaded = pickle.loads(pickle.dumps(stat))
+    assert repr(loaded) == repr(stat)
+    assert exact(loaded.get()) == exact(stat.get())
 
 
-@pytest.mark.parametrize("cls, params", ALL_CASES)
-def test_deepcopy_is_independent(rng, cls, params):
-    feed = feeder(cls, rng, 100)
-    stat = cls(**params)
-    for i in range(50):
-        feed(stat, i)
-    twin = copy.deepcopy(stat)
-    at_50 = stat.__getstate__()
-    for i in range(50, 100):
-        feed(stat, i)
-    assert twin.__getstate__() == at_50  # the copy did not follow the original
-    for i in range(50, 100):
-        feed(twin, i)
-    assert same(twin.get(), stat.get())
+# --- corrupt states (Rust-backed classes) ------------------------------------------------------
 
 
-@pytest.mark.parametrize("cls, params", ALL_CASES)
-def test_clone_is_fresh_with_same_params(rng, cls, params):
-    feed = feeder(cls, rng, 40)
-    stat = cls(**params)
-    for i in range(40):
-        feed(stat, i)
-    fresh = stat.clone()
-    assert type(fresh) is cls and fresh._get_params() == stat._get_params()
-    assert repr(fresh) == repr(cls(**params))
-
-
-@pytest.mark.parametrize("cls, params", ALL_CASES)
-def test_corrupt_states_raise_value_error_and_change_nothing(rng, cls, params):
-    feed = feeder(cls, rng, 40)
-    stat = cls(**params)
-    for i in range(40):
-        feed(stat, i)
+@pytest.mark.parametrize("entry, params", cases(rust=True))
+def test_corrupt_states_raise_value_error_and_change_nothing(rng, entry, params):
+    stat = fed(entry, feed(entry.kind, 40, seed=5), params)
     good = stat.__getstate__()
-    before = (good, stat.get())
+    before = snapshot(stat)
     must_fail = [b"", b"\x00", good[:1], good[:-1], good + b"\x00", 42, "text", None]
     # a format version from the future, and the state of another class
     must_fail += [bytes([good[0], 99]) + good[2:], bytes([(good[0] + 1) % 256]) + good[1:]]
-    for state in must_fail:
+    # bytes that do not start with this class's tag and version: refused whatever follows
+    noise = [b"\xff" * len(good)]
+    noise += [bytes(rng.integers(0, 256, n, dtype=np.uint8)) for n in (2, 10, 100, len(good))]
+    must_fail += [b for b in noise if b[:2] != good[:2]]
+    for bad in must_fail:
         with pytest.raises(ValueError, match="invalid pickled state"):
-            stat.__setstate__(state)
-        assert (stat.__getstate__(), stat.get()) == before
-    maybe_valid = [b"\xff" * len(good)]
-    maybe_valid += [bytes(rng.integers(0, 256, n, dtype=np.uint8)) for n in (2, 10, 100, len(good))]
+            stat.__setstate__(bad)
+        assert snapshot(stat) == before
+    # A flipped byte may land on a value and still be a valid state (another mean, say). Then it
+    # is a state like any other: it pickles to bytes that load back to the same bytes, and it
+    # answers and takes updates. Otherwise it is refused and nothing changed.
     for i in range(len(good)):
         flipped = bytearray(good)
         flipped[i] ^= 0xFF
-        maybe_valid.append(bytes(flipped))
-    for state in maybe_valid:
         try:
-            stat.__setstate__(state)
+            stat.__setstate__(bytes(flipped))
         except ValueError:
-            assert (stat.__getstate__(), stat.get()) == before
-        else:
-            # A flip can land on a value and still be a valid state (e.g. another mean);
-            # that is a legitimate state, so restore and go on.
-            stat.__setstate__(good)
+            assert snapshot(stat) == before
+            continue
+        assert_a_loaded_state_behaves(stat, entry)
+        stat.__setstate__(good)
+        assert snapshot(stat) == before
+
+
+def assert_a_loaded_state_behaves(stat, entry):
+    dumped = stat.__getstate__()
+    again = copy.copy(stat)
+    again.__setstate__(dumped)
+    assert again.__getstate__() == dumped
+    stat.get()
+    repr(stat)
+    for item in feed(entry.kind, 3, seed=8):
+        push(again, entry, item)
+        again.get()
 
 
 def test_state_of_one_class_does_not_load_into_another():
@@ -131,29 +137,34 @@ def test_state_starts_with_a_format_version():
             rs.__setstate__(future)
 
 
-EXTREME_STREAMS = [
-    [1.7e308, -1.7e308, 1.0, 1.7e308, -5.0],
-    [float("inf"), -float("inf"), 2.0, 3.0],
-    [1e-320, -1e-320, 0.0, -0.0, 5e-324],
-]
+# --- the fuzzer's corpus ----------------------------------------------------------------------
+
+CORPUS = pathlib.Path(__file__).resolve().parent.parent / "fuzz" / "corpus" / "state_decoder"
 
 
-def numeric_catalogue():
-    from test_all_stats import CATALOGUE
-
-    return [pytest.param(name, entry[0], id=name) for name, entry in CATALOGUE.items() if entry[3] == "num"]
-
-
-@pytest.mark.parametrize("name, kwargs", numeric_catalogue())
-@pytest.mark.parametrize("stream", EXTREME_STREAMS, ids=["overflow", "infinities", "subnormals"])
-def test_a_state_reached_from_extreme_values_pickles_and_loads(name, kwargs, stream):
-    from river import stats
-
-    stat = getattr(stats, name)(**kwargs)
-    for x in stream:
-        try:
-            stat.update(x)
-        except ValueError:
-            pass  # refusing a value is allowed; a state that was reached must still pickle
-    loaded = pickle.loads(pickle.dumps(stat))
-    assert repr(loaded) == repr(stat)
+def test_fuzz_corpus_replays_through_python():
+    """`fuzz/seed_corpus.py` seeds the corpus with valid states of every Rust-backed class and
+    the fuzzer keeps inputs that reach new code, so the corpus guarantees that every class has
+    inputs that load. Every input either loads into the class its tag names and behaves, or is
+    refused with ValueError and leaves the statistic as it was."""
+    inputs = sorted(CORPUS.iterdir())
+    assert inputs, f"no corpus in {CORPUS}"
+    by_tag: dict[int, list] = {}
+    for entry in entries(rust=True):
+        tag = entry.make().__getstate__()[0]
+        by_tag.setdefault(tag, []).append(entry)
+    loaded = {entry.name: 0 for entry in entries(rust=True)}
+    for path in inputs:
+        data = path.read_bytes()
+        for entry in by_tag.get(data[0] if data else -1, []):
+            stat = entry.make()
+            before = snapshot(stat)
+            try:
+                stat.__setstate__(data)
+            except ValueError:
+                assert snapshot(stat) == before, path.name
+                continue
+            loaded[entry.name] += 1
+            assert_a_loaded_state_behaves(stat, entry)
+    assert all(loaded.values()), sorted(name for name, n in loaded.items() if not n)
+    assert set(loaded) == {e.name for e in BY_NAME.values() if e.rust}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import random_stream
+from catalogue import random_stream
 
 from river import stats
 

@@ -1,6 +1,6 @@
 """Skew, Kurtosis, Sum, Count, AutoCorr, BayesianMean and Shift against independent oracles
-(scipy, numpy, brute force over the prefix), plus the checks every Rust-backed statistic of
-the shape and extrema families must pass (pickling, bad input, batches)."""
+(scipy, numpy, brute force over the prefix). Pickling, clone, bad input, batches and the
+parameter sets are checked over the whole catalogue by the generic suites."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ import pickle
 import numpy as np
 import pytest
 import scipy.stats
-from conftest import random_stream
+from catalogue import ORACLE_ABS, ORACLE_REL, random_stream
 
 from river import stats
 
 # Skewness and kurtosis are scale-free; near 0 a relative bound means nothing, so values
-# within 1e-12 of the oracle in absolute terms also pass.
-RTOL, ATOL = 1e-10, 1e-12
+# within ORACLE_ABS of the oracle in absolute terms also pass.
+RTOL, ATOL = ORACLE_REL, ORACLE_ABS
 
 
 def prefix_values(stat, xs):
@@ -232,17 +232,3 @@ def test_shift_api_pickle_and_refusals():
     for bad, error in [(-1, ValueError), (1.5, TypeError), (True, TypeError), ("1", TypeError)]:
         with pytest.raises(error, match="amount"):
             stats.Shift(amount=bad)
-
-
-SHAPE = [stats.Skew, stats.Kurtosis, stats.Sum, stats.AutoCorr, stats.BayesianMean]
-
-# Pickling, corrupt states, bad input and batches of these classes are checked with every
-# Rust-backed statistic in test_pickling.py, test_bad_input.py and test_batch.py.
-
-
-@pytest.mark.parametrize("cls", SHAPE + [stats.Count, stats.Shift])
-def test_unit_test_params_build_and_memory(cls):
-    for params in cls._unit_test_params():
-        stat = cls(**params)
-        assert params.items() <= stat._get_params().items()
-        assert stat._memory_usage.endswith("B")

@@ -10,10 +10,11 @@ import pickle
 
 import numpy as np
 import pytest
-from conftest import random_stream
+from catalogue import ORACLE_REL, P2_REL, close, exact, random_stream
 
 from river import stats
 
+# Values computed by River 0.26.1: tests/fixtures/river_goldens.py regenerates them.
 FIXTURE = pathlib.Path(__file__).parent / "fixtures" / "river_0_26_1_p2.json"
 
 
@@ -116,12 +117,6 @@ UNIVARIATE_CASES = [
 ]
 
 
-def close(a, b, rel=1e-12):
-    if a is None or b is None:
-        return a is b
-    return a == b or abs(a - b) <= rel * max(abs(a), abs(b), 1e-300)
-
-
 @pytest.mark.parametrize("make, make_oracle", P2_CASES)
 @pytest.mark.parametrize("kind", ["normal", "ties"])
 def test_p2_matches_oracle_on_every_prefix(rng, make, make_oracle, kind):
@@ -131,7 +126,7 @@ def test_p2_matches_oracle_on_every_prefix(rng, make, make_oracle, kind):
     for i, x in enumerate(xs):
         stat.update(x)
         oracle.update(x)
-        assert close(stat.get(), oracle.get()), (i, stat.get(), oracle.get())
+        assert close(stat.get(), oracle.get(), P2_REL), (i, stat.get(), oracle.get())
 
 
 def test_p2_matches_river_0_26_1_fixture():
@@ -152,8 +147,8 @@ def test_p2_matches_river_0_26_1_fixture():
         oracle = make_oracle()
         for i, x in enumerate(xs):
             oracle.update(x)
-            assert close(got[i], want[i]), (key, i)
-            assert close(oracle.get(), want[i]), (key, i)
+            assert close(got[i], want[i], P2_REL), (key, i)
+            assert close(oracle.get(), want[i], P2_REL), (key, i)
 
 
 @pytest.mark.parametrize("q", [0.01, 0.99])
@@ -242,29 +237,13 @@ def test_bad_values_refused_without_change(cls, params, value, error):
         assert (stat.__getstate__(), stat.get()) == before
 
 
-@pytest.mark.parametrize("cls, params", UNIVARIATE_CASES)
-@pytest.mark.parametrize("cut", [0, 2, 5, 6, 100])
-def test_pickle_deepcopy_clone_mid_stream(rng, cls, params, cut):
-    xs = random_stream(rng, 200).tolist()
-    stat = cls(**params)
-    stat.update_many(xs[:cut])
-    loaded = pickle.loads(pickle.dumps(stat))
-    twin = copy.deepcopy(stat)
-    assert type(loaded) is cls and type(twin) is cls
-    assert loaded._get_params() == stat._get_params()
-    for x in xs[cut:]:
-        for s in (stat, loaded, twin):
-            s.update(x)
-        assert loaded.get() == stat.get() == twin.get()
-    fresh = stat.clone()
-    assert type(fresh) is cls and fresh.get() is None
-
-
 def test_infinities_do_not_break_anything():
     xs = [math.inf, 1.0, -math.inf, 2.0, math.inf, 3.0, -math.inf, math.inf, 0.0, 5.0] * 3
     for stat in (stats.Quantile(0.3), stats.IQR(), stats.MAD()):
         stat.accumulate(xs)
-        pickle.loads(pickle.dumps(stat)).get()
+        loaded = pickle.loads(pickle.dumps(stat))
+        assert exact(loaded.get()) == exact(stat.get())
+        assert [exact(v) for v in loaded.accumulate(xs)] == [exact(v) for v in stat.accumulate(xs)]
     mad = stats.MAD()
     mad.update_many([math.inf] * 3)
     assert mad.get() == 0.0
@@ -300,9 +279,9 @@ def test_ks_matches_scipy_on_sliding_windows(rng, kind, window):
         kuiper.update(xs[t], ys[t])
         wx, wy = xs[max(0, t - window + 1) : t + 1], ys[max(0, t - window + 1) : t + 1]
         assert ks.n_samples == kuiper.n_samples == len(wx)
-        assert close(ks.get(), ks_2samp(wx, wy, method="asymp").statistic, 1e-10), t
+        assert close(ks.get(), ks_2samp(wx, wy, method="asymp").statistic, ORACLE_REL), t
         d = ecdf_differences(wx, wy)
-        assert close(kuiper.get(), max(d.max(), 0) - min(d.min(), 0), 1e-10), t
+        assert close(kuiper.get(), max(d.max(), 0) - min(d.min(), 0), ORACLE_REL), t
 
 
 def test_ks_revert_restores_the_previous_value(rng):
@@ -378,16 +357,5 @@ def test_ks_pickle_deepcopy_clone(rng, statistic):
             s.update(xs[i], ys[i])
         assert loaded.get() == stat.get() == twin.get()
     assert stat.clone().n_samples == 0 and stat.clone().statistic == statistic
-    good = stat.__getstate__()
-    for bad in (b"", good[:-1], good + b"\x00", 3):
-        with pytest.raises(ValueError):
-            stat.__setstate__(bad)
-    for i in range(len(good)):
-        flipped = bytearray(good)
-        flipped[i] ^= 0xFF
-        try:
-            stat.__setstate__(bytes(flipped))
-        except ValueError:
-            assert stat.__getstate__() == good
-        stat.__setstate__(good)
     assert stat.__sizeof__() > 0
+    # Corrupt states: with every Rust-backed statistic in test_pickling.py.

@@ -7,13 +7,83 @@ and would gain nothing over a `dict`.
 
 from __future__ import annotations
 
+import decimal
 import math
 import numbers
+import operator
 import typing
 
 import numpy as np
 
-__all__ = ["check_hashable", "hashable_batch", "paired_batches", "values_array"]
+__all__ = [
+    "NAN",
+    "check_hashable",
+    "hashable_batch",
+    "is_nan",
+    "nan_key",
+    "nan_keys_merged",
+    "paired_batches",
+    "values_array",
+]
+
+# All NaNs are one value, counted under this one object. A NaN is unequal to itself and hashes
+# by identity, so a dict finds it only through the very object it was stored with: left as they
+# come, `float("nan")` twice would be two values while `math.nan` twice is one, every NaN of a
+# float64 array (a new object each, from `tolist`) would be a value of its own, and a pickle,
+# which does not keep the identity of floats, would give each structure of a statistic its own
+# NaN object, so that they no longer agree. `math.nan` is one object for the whole process.
+NAN = math.nan
+
+
+def _floating_types() -> frozenset[type]:
+    out, todo = set(), [np.floating]
+    while todo:
+        t = todo.pop()
+        out.add(t)
+        todo.extend(t.__subclasses__())
+    return frozenset(out - {np.floating})
+
+
+# The types whose values may be NaN: float, the NumPy floating scalars and Decimal. Compared by
+# exact type (a set lookup), which for other values costs far less than an isinstance check;
+# the statistics test it only when a value is not already one of their keys, so values that
+# are found pay nothing.
+NAN_TYPES = frozenset({float, decimal.Decimal}) | _floating_types()
+
+
+def is_nan(x: typing.Any) -> bool:
+    """Whether `x` is a NaN of one of `NAN_TYPES`."""
+    return type(x) in NAN_TYPES and x != x
+
+
+def nan_key(x: typing.Any) -> typing.Any:
+    """The key `x` is counted under: `NAN` for any NaN, `x` itself otherwise."""
+    return NAN if type(x) in NAN_TYPES and x != x else x
+
+
+_D = typing.TypeVar("_D", bound=dict)
+
+
+def nan_keys_merged(
+    d: _D, combine: typing.Callable[[typing.Any, typing.Any], typing.Any] = operator.add
+) -> _D:
+    """`d` with every NaN key replaced by `NAN`, in the same order; `d` itself if it has none.
+
+    Used when a pickle is loaded: pickle does not keep the identity of a float, so the NaN
+    keys come back as new objects and are put back under `NAN`. The values of several NaN keys
+    (a state kept before all NaNs were one value) are combined, the first NaN's place is kept.
+    """
+    if not any(is_nan(k) for k in d):
+        return d
+    out = d.copy()  # the same type, Counter or defaultdict with its factory included
+    out.clear()
+    for k, v in d.items():
+        if is_nan(k):
+            k = NAN
+            if k in out:
+                v = combine(out[k], v)
+        out[k] = v
+    return out
 
 
 def check_hashable(x: typing.Any, what: str = "x") -> None:

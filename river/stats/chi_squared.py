@@ -10,6 +10,8 @@ from river.stats import _hashable, base
 
 __all__ = ["ChiSquared"]
 
+_NAN, _NAN_TYPES = _hashable.NAN, _hashable.NAN_TYPES
+
 
 def chi2_sf(x: float, dof: int) -> float:
     """P(X > x) for a chi-squared variable with `dof` (a positive int) degrees of freedom.
@@ -86,17 +88,26 @@ class ChiSquared(base.Bivariate):
         return "chi_squared"
 
     def update(self, x: typing.Hashable, y: typing.Hashable) -> None:
-        _hashable.check_hashable(x, "x")
-        _hashable.check_hashable(y, "y")
+        x_totals, y_totals = self.x_totals, self.y_totals
+        try:
+            if x not in x_totals and type(x) in _NAN_TYPES and x != x:
+                x = _NAN  # all NaNs are one value
+            if y not in y_totals and type(y) in _NAN_TYPES and y != y:
+                y = _NAN
+        except TypeError:
+            _hashable.check_hashable(x, "x")  # the message names the argument
+            _hashable.check_hashable(y, "y")
+            raise
         self.counts[x][y] += 1
-        self.x_totals[x] += 1
-        self.y_totals[y] += 1
+        x_totals[x] += 1
+        y_totals[y] += 1
         self.n += 1
         self._value = None
 
     def revert(self, x: typing.Hashable, y: typing.Hashable) -> None:
         _hashable.check_hashable(x, "x")
         _hashable.check_hashable(y, "y")
+        x, y = _hashable.nan_key(x), _hashable.nan_key(y)
         row = self.counts.get(x)
         if row is None or row.get(y, 0) <= 0:
             raise ValueError(f"cannot revert ({x!r}, {y!r}): that pair is not in the table")
@@ -113,6 +124,23 @@ class ChiSquared(base.Bivariate):
                 totals[key] -= 1
         self.n -= 1
         self._value = None
+
+    def __setstate__(self, state: dict[str, typing.Any]) -> None:
+        self.__dict__.update(state)
+        # A pickle does not keep the identity of floats: NaN keys come back as new objects, a
+        # different one in each of the three tables, which would no longer agree.
+        merged = _hashable.nan_keys_merged
+        sizes = self._sizes()
+        self.counts = merged(self.counts)
+        for x, row in self.counts.items():
+            self.counts[x] = merged(row)
+        self.x_totals = merged(self.x_totals)
+        self.y_totals = merged(self.y_totals)
+        if self._sizes() != sizes:  # a state kept before all NaNs were one value
+            self._value = None
+
+    def _sizes(self) -> tuple[int, ...]:
+        return (len(self.x_totals), len(self.y_totals), *(len(row) for row in self.counts.values()))
 
     @property
     def degrees_of_freedom(self) -> int:

@@ -11,6 +11,8 @@ from river.stats import _hashable, base
 
 __all__ = ["Entropy"]
 
+_NAN, _NAN_TYPES = _hashable.NAN, _hashable.NAN_TYPES
+
 
 class Entropy(base.Univariate):
     """Running entropy of a stream of hashable values.
@@ -90,7 +92,11 @@ class Entropy(base.Univariate):
         return "entropy"
 
     def update(self, x: typing.Hashable) -> None:
-        cx = self.counter.get(x, 0)  # raises TypeError for an unhashable value, before any change
+        counter = self.counter
+        cx = counter.get(x, 0)  # raises TypeError for an unhashable value, before any change
+        if not cx and type(x) in _NAN_TYPES and x != x:
+            x = _NAN  # all NaNs are one value
+            cx = counter.get(x, 0)
         n, eps = self.n, self.eps
         # Sovdat (2014), equation for adding one occurrence of x: the entropy of the n values
         # seen is rescaled to n + 1 values, then x's term is replaced.
@@ -99,10 +105,15 @@ class Entropy(base.Univariate):
         h += (cx + eps) / (n + 1) * math.log((cx + eps) / (n + 1))
         self.entropy = h
         self.n = n + 1
-        self.counter[x] = cx + 1
+        counter[x] = cx + 1
 
     def get(self) -> float:
         return self.entropy
+
+    def __setstate__(self, state: dict[str, typing.Any]) -> None:
+        self.__dict__.update(state)
+        # A pickle does not keep the identity of floats: NaN keys come back as new objects.
+        self.counter = _hashable.nan_keys_merged(self.counter)
 
     def update_many(self, xs: typing.Iterable) -> None:
         """Update with every value of `xs`, in order; all are checked to be hashable first."""

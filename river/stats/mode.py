@@ -11,6 +11,8 @@ from river.stats import _hashable, base
 
 __all__ = ["Mode", "RollingMode"]
 
+_NAN, _NAN_TYPES = _hashable.NAN, _hashable.NAN_TYPES
+
 
 class _HashableMixin:
     """`repr`, `update_many` and `accumulate` for statistics whose value may be any hashable."""
@@ -125,6 +127,9 @@ class Mode(_HashableMixin, base.Univariate):
     def update(self, x: typing.Hashable) -> None:
         counts = self.counts
         c = counts.get(x)  # raises TypeError for an unhashable value, before any change
+        if c is None and type(x) in _NAN_TYPES and x != x:
+            x = _NAN  # all NaNs are one value
+            c = counts.get(x)
         if c is None:
             if self.k != -1 and len(counts) >= self.k:
                 return
@@ -142,6 +147,21 @@ class Mode(_HashableMixin, base.Univariate):
 
     def get(self) -> typing.Hashable:
         return self._keys[self._mode] if self._top else None
+
+    def __setstate__(self, state: dict[str, typing.Any]) -> None:
+        self.__dict__.update(state)
+        # A pickle does not keep the identity of floats: the NaN keys come back as new, distinct
+        # objects, put back under the one NaN key.
+        counts = _hashable.nan_keys_merged(self.counts)
+        if counts is self.counts:
+            return
+        merged = len(counts) < len(self.counts)
+        self.counts = counts
+        self._rank = _hashable.nan_keys_merged(self._rank, min)
+        self._keys = [_hashable.NAN if _hashable.is_nan(k) else k for k in self._keys]
+        if merged:  # a state kept before all NaNs were one value: the mode may have changed
+            self._top = max(counts.values())
+            self._mode = min(self._rank[k] for k, c in counts.items() if c == self._top)
 
 
 _ABSENT = object()
@@ -258,6 +278,9 @@ class RollingMode(_HashableMixin, base.RollingUnivariate):
     def update(self, x: typing.Hashable) -> None:
         counts = self.counts
         c = counts.get(x, 0)  # raises TypeError for an unhashable value, before any change
+        if not c and type(x) in _NAN_TYPES and x != x:
+            x = _NAN  # all NaNs are one value
+            c = counts.get(x, 0)
         window = self.window
         if len(window) == window.maxlen:
             old = window[0]
@@ -294,3 +317,28 @@ class RollingMode(_HashableMixin, base.RollingUnivariate):
         while not self._holds(self._top, heap[0]):
             heapq.heappop(heap)
         return self._by_stamp[heap[0]]
+
+    def __setstate__(self, state: dict[str, typing.Any]) -> None:
+        self.__dict__.update(state)
+        # A pickle does not keep the identity of floats: the NaN values come back as new,
+        # distinct objects, put back as the one NaN key in the window and the counts.
+        counts = _hashable.nan_keys_merged(self.counts)
+        if counts is self.counts:
+            return
+        nan_key = _hashable.nan_key
+        self.window = collections.deque((nan_key(v) for v in self.window), maxlen=self.window.maxlen)
+        merged = len(counts) < len(self.counts)
+        self.counts = counts
+        self._stamp = _hashable.nan_keys_merged(self._stamp, min)
+        if not merged:
+            self._by_stamp = {s: nan_key(v) for s, v in self._by_stamp.items()}
+            return
+        # A state kept before all NaNs were one value: the groups by count are rebuilt.
+        self._by_stamp = {s: v for v, s in self._stamp.items()}
+        self._live = dict(collections.Counter(counts.values()))
+        self._heaps = {}
+        for v, c in counts.items():
+            self._heaps.setdefault(c, []).append(self._stamp[v])
+        for heap in self._heaps.values():
+            heap.sort()
+        self._top = max(counts.values())
