@@ -243,6 +243,8 @@ impl Persist for BayesianMean {
     }
 }
 
+adopt_keeping!(BayesianMean => "BayesianMean", keeps prior, prior_weight);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,9 @@
 //! Pure-Rust statistics. Nothing here knows about Python: values come in as `f64` already
-//! checked for NaN by the caller (`check_value`/`check_values`), and every refusal is a
+//! checked for NaN by the caller (`check_values` for batches), and every refusal is a
 //! [`StatsError`](crate::StatsError).
 
+#[macro_use]
+mod adopt;
 pub mod ewmean;
 pub mod order_window;
 pub mod params;
@@ -26,7 +28,7 @@ pub mod rolling_extrema;
 pub mod ks;
 pub mod quantile;
 
-// family: windows (RollingMode and the rolling helpers)
+pub use adopt::Adopt;
 
 use crate::error::{Result, StatsError};
 
@@ -64,18 +66,16 @@ pub trait Univariate {
     }
 }
 
-/// Refuses NaN: every statistic here treats it as a missing value, not a number.
-#[inline]
-pub fn check_value(x: f64) -> Result<f64> {
-    if x.is_nan() {
-        Err(StatsError::InvalidValue {
-            index: None,
-            message: "x must not be NaN".into(),
-        })
-    } else {
-        Ok(x)
-    }
-}
+adopt_whole!(
+    ptp::PeakToPeak => "PeakToPeak",
+    moments::Mean => "Mean",
+    counting::Sum => "Sum",
+    counting::Count => "Count",
+    extrema::Max => "Max",
+    extrema::Min => "Min",
+    extrema::AbsMax => "AbsMax",
+    quantile::MAD => "MAD",
+);
 
 /// Refuses a batch holding NaN, naming the first position, before anything is applied.
 pub fn check_values(xs: &[f64]) -> Result<()> {

@@ -645,6 +645,11 @@ impl Cov {
     }
 }
 
+// SEM shares Var's core: `standard_error` is part of what the object is, not of its data.
+adopt_keeping!(Var => "Var", keeps ddof, standard_error);
+adopt_keeping!(Cov => "Cov", keeps ddof);
+adopt_keeping!(PearsonCorr => "PearsonCorr", keeps ddof);
+
 #[cfg(test)]
 mod tests {
     use super::*;

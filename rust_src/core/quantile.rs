@@ -13,8 +13,9 @@ use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
 
+use super::adopt::differs;
 use super::state::Persist;
-use super::Univariate;
+use super::{Adopt, Univariate};
 use crate::error::{Result, StatsError};
 
 /// Orders like `partial_cmp` (so `-0.0 == 0.0`, and a stable sort keeps their order as River
@@ -450,6 +451,23 @@ impl Persist for MAD {
             ));
         }
         Ok(Self { median, deviation })
+    }
+}
+
+impl Adopt for Quantile {
+    const NAME: &'static str = "Quantile";
+
+    fn reshaped_by(&self, fitted: &Self) -> Option<&'static str> {
+        differs("q", self.q(), fitted.q())
+    }
+}
+
+impl Adopt for IQR {
+    const NAME: &'static str = "IQR";
+
+    fn reshaped_by(&self, fitted: &Self) -> Option<&'static str> {
+        differs("q_inf", self.q_inf(), fitted.q_inf())
+            .or_else(|| differs("q_sup", self.q_sup(), fitted.q_sup()))
     }
 }
 

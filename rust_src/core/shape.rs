@@ -194,6 +194,9 @@ impl Persist for Kurtosis {
     }
 }
 
+adopt_keeping!(Skew => "Skew", keeps inner.bias);
+adopt_keeping!(Kurtosis => "Kurtosis", keeps inner.bias);
+
 #[cfg(test)]
 mod tests {
     use super::*;

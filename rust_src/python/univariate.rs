@@ -60,6 +60,15 @@ macro_rules! pickled_class {
                 Ok(())
             }
 
+            /// Take `fitted`'s data under this object's parameters (what `clone(new_params,
+            /// include_attributes=True)` needs); ValueError, nothing changed, where a parameter
+            /// that shapes the data differs.
+            fn _adopt(&self, fitted: &pyo3::Bound<'_, Self>) -> pyo3::PyResult<()> {
+                let fitted = fitted.get().lock().clone();
+                $crate::core::Adopt::adopt(&mut *self.lock(), &fitted)?;
+                Ok(())
+            }
+
             fn __sizeof__(&self) -> usize {
                 std::mem::size_of::<Self>() + $crate::core::state::Persist::heap_bytes(&*self.lock())
             }
