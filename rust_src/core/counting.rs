@@ -91,6 +91,21 @@ impl Count {
     pub fn add(&mut self, k: u64) {
         self.n = self.n.saturating_add(k);
     }
+
+    /// Counts `k` more calls and returns the count after each one; refused (nothing
+    /// counted) when `k` values cannot be held in memory.
+    pub fn accumulate_calls(&mut self, k: u64) -> Result<Vec<f64>> {
+        let len = usize::try_from(k).map_err(|_| StatsError::InvalidValue {
+            index: None,
+            message: "too many items to accumulate".into(),
+        })?;
+        let mut out = Vec::with_capacity(len);
+        for _ in 0..len {
+            self.tick();
+            out.push(self.get().unwrap_or(f64::NAN));
+        }
+        Ok(out)
+    }
 }
 
 impl Univariate for Count {

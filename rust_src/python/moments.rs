@@ -58,8 +58,7 @@ macro_rules! weighted_univariate {
             #[pyo3(signature = (x, w = Weight(1.0)), text_signature = "($self, x, w=1.0)")]
             fn revert(&self, x: &Bound<'_, PyAny>, w: Weight) -> PyResult<()> {
                 let x = to_value(x, "x")?;
-                let w = crate::core::moments::check_weight(w.0)?;
-                self.lock().update_weighted(x, -w)?;
+                self.lock().revert_weighted(x, w.0)?;
                 Ok(())
             }
 
@@ -77,20 +76,6 @@ macro_rules! weighted_univariate {
 /// update(x, y, w), revert(x, y, w), get, n, update_many(X, Y) for a co-moment core.
 macro_rules! comoment_class {
     ($rs:ident, $core:ty, { $($extra:tt)* }) => {
-        impl $core {
-            fn merge(&mut self, other: &Self) {
-                let mut m = *self.moments();
-                m.merge(other.moments());
-                self.set_moments(m);
-            }
-
-            fn unmerge(&mut self, other: &Self) {
-                let mut m = *self.moments();
-                m.unmerge(other.moments());
-                self.set_moments(m);
-            }
-        }
-
         with_merge_methods!(pickled_class!($rs, $core,) {
             #[new]
             #[pyo3(signature = (ddof = None))]
@@ -109,7 +94,7 @@ macro_rules! comoment_class {
             /// The sum of the weights (the count when every weight is 1).
             #[getter]
             fn n(&self) -> f64 {
-                self.lock().moments().n()
+                self.lock().n()
             }
 
             fn get(&self) -> f64 {
@@ -128,8 +113,7 @@ macro_rules! comoment_class {
             #[pyo3(signature = (x, y, w = Weight(1.0)), text_signature = "($self, x, y, w=1.0)")]
             fn revert(&self, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>, w: Weight) -> PyResult<()> {
                 let (x, y) = (to_value(x, "x")?, to_value(y, "y")?);
-                let w = crate::core::moments::check_weight(w.0)?;
-                self.lock().update(x, y, -w)?;
+                self.lock().revert(x, y, w.0)?;
                 Ok(())
             }
 
@@ -180,16 +164,22 @@ weighted_univariate!(RsMean, Mean, {
         n: f64,
         mean: f64,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let core = Mean::from_parts(n, mean)?;
-        let built = cls.call0()?;
-        *built.cast::<Self>()?.get().lock() = core;
-        Ok(built)
+        Self::build(cls, Mean::from_parts(n, mean)?)
     }
 
     fn __getnewargs__<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyTuple> {
         pyo3::types::PyTuple::empty(py)
     }
 });
+
+impl RsMean {
+    /// An object of `cls` (RsMean or a Python subclass) holding `core`.
+    fn build<'py>(cls: &Bound<'py, PyType>, core: Mean) -> PyResult<Bound<'py, PyAny>> {
+        let built = cls.call0()?;
+        *built.cast::<Self>()?.get().lock() = core;
+        Ok(built)
+    }
+}
 
 /// Weighted running variance (Rust core of `river.stats.Var` and `river.stats.SEM`).
 ///
@@ -221,6 +211,12 @@ weighted_univariate!(RsVar, Var, {
         RsMean {
             inner: Mutex::new(self.lock().mean()),
         }
+    }
+
+    /// The running mean as an object of `cls`, a subclass of RsMean (`Var.mean`).
+    fn _mean_as<'py>(&self, cls: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyAny>> {
+        let mean = self.lock().mean();
+        RsMean::build(cls, mean)
     }
 
     /// River's `Var._from_state(n, m, var, ddof=)`.

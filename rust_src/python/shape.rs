@@ -2,7 +2,7 @@
 
 use std::sync::Mutex;
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
@@ -225,18 +225,7 @@ pickled_class!(RsCount, Count, {
         xs: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
         let k = Self::items(xs)?;
-        let mut inner = self.lock();
-        let start = inner.n();
-        let len = usize::try_from(k)
-            .map_err(|_| PyValueError::new_err("too many items to accumulate"))?;
-        let mut out = Vec::with_capacity(len);
-        let mut n = start;
-        for _ in 0..len {
-            n = n.saturating_add(1);
-            // Exact up to 2^53, as any float64 array.
-            out.push(n as f64);
-        }
-        inner.add(k);
+        let out = self.lock().accumulate_calls(k)?;
         Ok(numpy::PyArray1::from_vec(py, out))
     }
 

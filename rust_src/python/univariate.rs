@@ -127,7 +127,7 @@ macro_rules! univariate_class {
     };
 }
 
-/// `+ - += -=` for a class whose core implements `merge`/`unmerge`, added to the methods
+/// `+ - += -=` for a class whose core implements `core::moments::Merge`, added to the methods
 /// of `$then!($args ... { extra })`. `a + b` and `a - b` build a new object of `a`'s Python
 /// type and leave both operands unchanged; the operand is copied before anything is locked,
 /// so `a += a` cannot deadlock.
@@ -140,7 +140,7 @@ macro_rules! with_merge_methods {
             ) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::PyAny>> {
                 let b = other.get().lock().clone();
                 let mut a = slf.get().lock().clone();
-                a.merge(&b);
+                $crate::core::moments::Merge::merge(&mut a, &b);
                 let built = $crate::python::univariate::new_like(slf)?;
                 *built.get().lock() = a;
                 Ok(built.into_any())
@@ -152,7 +152,7 @@ macro_rules! with_merge_methods {
             ) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::PyAny>> {
                 let b = other.get().lock().clone();
                 let mut a = slf.get().lock().clone();
-                a.unmerge(&b);
+                $crate::core::moments::Merge::unmerge(&mut a, &b);
                 let built = $crate::python::univariate::new_like(slf)?;
                 *built.get().lock() = a;
                 Ok(built.into_any())
@@ -160,12 +160,12 @@ macro_rules! with_merge_methods {
 
             fn __iadd__(&self, other: &pyo3::Bound<'_, Self>) {
                 let b = other.get().lock().clone();
-                self.lock().merge(&b);
+                $crate::core::moments::Merge::merge(&mut *self.lock(), &b);
             }
 
             fn __isub__(&self, other: &pyo3::Bound<'_, Self>) {
                 let b = other.get().lock().clone();
-                self.lock().unmerge(&b);
+                $crate::core::moments::Merge::unmerge(&mut *self.lock(), &b);
             }
 
             $($extra)*
