@@ -8,10 +8,11 @@
 //! heap entry and a back-pointer from slot to heap position), so a one-quantile window costs
 //! 16 bytes per element and a two-quantile window (an IQR) 24.
 //!
-//! When the window is full, the incoming value overwrites the oldest one in place: it is
-//! sifted within the heap the old value belonged to, and if it crossed the boundary the two
-//! tops swap. The evicted value usually sits near the leaves, so an update touches O(log w)
-//! entries and in practice far fewer, while the top levels stay in cache.
+//! When the window is full, the incoming value overwrites the oldest one in place. If it still
+//! belongs to the heap the old value was in, it is sifted there; if not, the other heap's top
+//! crosses into the freed position (it only rises) and the new value takes that top's place.
+//! The evicted value usually sits near the leaves, so an update touches O(log w) entries and
+//! in practice far fewer, while the top levels stay in cache.
 //!
 //! Indices are guarded by the heap invariants; every access still goes through `get`, so a
 //! broken invariant would give a wrong value in a test, never a panic in a user's process.

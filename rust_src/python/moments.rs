@@ -9,7 +9,7 @@
 
 use std::sync::Mutex;
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyType;
 
@@ -26,18 +26,6 @@ fn to_ddof(obj: &Bound<'_, PyAny>) -> PyResult<u32> {
             "ddof must be an integer between 0 and {}, got {value}",
             u32::MAX
         ))
-    })
-}
-
-/// A batch argument (`X` or `Y`) with errors naming it.
-fn batch<'py>(xs: &Bound<'py, PyAny>, name: &str) -> PyResult<super::convert::Floats<'py>> {
-    to_floats(xs).map_err(|err| {
-        let msg = format!("{name}: {}", err.value(xs.py()));
-        if err.is_instance_of::<PyTypeError>(xs.py()) {
-            PyTypeError::new_err(msg)
-        } else {
-            PyValueError::new_err(msg)
-        }
     })
 }
 
@@ -125,7 +113,7 @@ macro_rules! comoment_class {
                 X: &Bound<'_, PyAny>,
                 Y: &Bound<'_, PyAny>,
             ) -> PyResult<()> {
-                let (xs, ys) = (batch(X, "X")?, batch(Y, "Y")?);
+                let (xs, ys) = (to_floats(X, Some("X"))?, to_floats(Y, Some("Y"))?);
                 let (xs, ys) = (xs.as_slice(), ys.as_slice());
                 check_pairs(xs, ys)?;
                 run_batch(py, xs.len(), || self.lock().update_many(xs, ys));
@@ -340,7 +328,7 @@ pickled_class!(RsEWCov, EWCov, {
         X: &Bound<'_, PyAny>,
         Y: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let (xs, ys) = (batch(X, "X")?, batch(Y, "Y")?);
+        let (xs, ys) = (to_floats(X, Some("X"))?, to_floats(Y, Some("Y"))?);
         let (xs, ys) = (xs.as_slice(), ys.as_slice());
         check_pairs(xs, ys)?;
         run_batch(py, xs.len(), || self.lock().update_many(xs, ys));

@@ -101,7 +101,7 @@ macro_rules! univariate_class {
             /// Update with every value of an iterable or 1-D array, all or nothing.
             #[allow(non_snake_case)]
             fn update_many(&self, py: pyo3::Python<'_>, $xs: &pyo3::Bound<'_, pyo3::PyAny>) -> pyo3::PyResult<()> {
-                let xs = $crate::python::convert::to_floats($xs)?;
+                let xs = $crate::python::convert::to_floats($xs, None)?;
                 let xs = xs.as_slice();
                 let work = || $crate::core::Univariate::try_update_many(&mut *self.lock(), xs);
                 Ok($crate::python::univariate::run_batch(py, xs.len(), work)?)
@@ -114,7 +114,7 @@ macro_rules! univariate_class {
                 py: pyo3::Python<'py>,
                 $xs: &pyo3::Bound<'py, pyo3::PyAny>,
             ) -> pyo3::PyResult<pyo3::Bound<'py, numpy::PyArray1<f64>>> {
-                let xs = $crate::python::convert::to_floats($xs)?;
+                let xs = $crate::python::convert::to_floats($xs, None)?;
                 let xs = xs.as_slice();
                 $crate::core::check_values(xs)?;
                 let work = || $crate::core::Univariate::accumulate(&mut *self.lock(), xs);
