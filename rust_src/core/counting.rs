@@ -4,7 +4,6 @@
 //! watermill's: that one counts in a float, which stops counting at 2^53; River's is an int.
 
 use serde::{Deserialize, Serialize};
-use watermill::stats::Univariate as _;
 use watermill::sum::Sum as WSum;
 
 use super::state::Persist;
@@ -29,17 +28,7 @@ impl Sum {
     }
 }
 
-impl Univariate for Sum {
-    #[inline]
-    fn update(&mut self, x: f64) {
-        self.inner.update(x);
-    }
-
-    #[inline]
-    fn get(&self) -> Option<f64> {
-        Some(self.inner.get())
-    }
-}
+forwards_to_watermill!(Sum);
 
 #[derive(Serialize, Deserialize)]
 pub struct SumState {

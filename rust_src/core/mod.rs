@@ -2,6 +2,25 @@
 //! checked for NaN by the caller (`check_values` for batches), and every refusal is a
 //! [`StatsError`](crate::StatsError).
 
+/// `Univariate` for statistics that hold a watermill struct in `inner` and forward to it.
+macro_rules! forwards_to_watermill {
+    ($($core:ty),+ $(,)?) => {
+        $(
+            impl $crate::core::Univariate for $core {
+                #[inline]
+                fn update(&mut self, x: f64) {
+                    watermill::stats::Univariate::update(&mut self.inner, x);
+                }
+
+                #[inline]
+                fn get(&self) -> Option<f64> {
+                    Some(watermill::stats::Univariate::get(&self.inner))
+                }
+            }
+        )+
+    };
+}
+
 #[macro_use]
 mod adopt;
 pub mod ewmean;

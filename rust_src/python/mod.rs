@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 mod convert;
 mod errors;
 #[macro_use]
-mod univariate;
+mod class;
 mod rolling;
 mod scalar;
 

@@ -17,7 +17,7 @@ pub struct RsSkew {
     inner: Mutex<Skew>,
 }
 
-univariate_class!(RsSkew, Skew, {
+rs_class!(RsSkew(Skew): univariate {
     #[new]
     #[pyo3(signature = (bias = false))]
     fn new(bias: bool) -> Self {
@@ -42,7 +42,7 @@ pub struct RsKurtosis {
     inner: Mutex<Kurtosis>,
 }
 
-univariate_class!(RsKurtosis, Kurtosis, {
+rs_class!(RsKurtosis(Kurtosis): univariate {
     #[new]
     #[pyo3(signature = (bias = false))]
     fn new(bias: bool) -> Self {
@@ -67,7 +67,7 @@ pub struct RsSum {
     inner: Mutex<Sum>,
 }
 
-univariate_class!(RsSum, Sum, {
+rs_class!(RsSum(Sum): univariate, no_args {
     #[new]
     fn new() -> Self {
         Self {
@@ -81,10 +81,6 @@ univariate_class!(RsSum, Sum, {
         self.lock().revert(x);
         Ok(())
     }
-
-    fn __getnewargs__<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyTuple> {
-        pyo3::types::PyTuple::empty(py)
-    }
 });
 
 /// Autocorrelation at a lag (Rust core of `river.stats.AutoCorr`).
@@ -93,7 +89,7 @@ pub struct RsAutoCorr {
     inner: Mutex<AutoCorr>,
 }
 
-univariate_class!(RsAutoCorr, AutoCorr, {
+rs_class!(RsAutoCorr(AutoCorr): univariate {
     #[new]
     #[pyo3(signature = (lag))]
     fn new(lag: &Bound<'_, PyAny>) -> PyResult<Self> {
@@ -118,7 +114,7 @@ pub struct RsBayesianMean {
     inner: Mutex<BayesianMean>,
 }
 
-univariate_class!(RsBayesianMean, BayesianMean, {
+rs_class!(RsBayesianMean(BayesianMean): univariate {
     #[new]
     #[pyo3(signature = (prior, prior_weight))]
     fn new(prior: f64, prior_weight: f64) -> PyResult<Self> {
@@ -185,7 +181,7 @@ impl RsCount {
     }
 }
 
-pickled_class!(RsCount, Count, {
+rs_class!(RsCount(Count): no_args {
     #[new]
     fn new() -> Self {
         Self {
@@ -227,10 +223,6 @@ pickled_class!(RsCount, Count, {
         let k = Self::items(xs)?;
         let out = self.lock().accumulate_calls(k)?;
         Ok(numpy::PyArray1::from_vec(py, out))
-    }
-
-    fn __getnewargs__<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyTuple> {
-        pyo3::types::PyTuple::empty(py)
     }
 });
 
