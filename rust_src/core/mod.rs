@@ -53,6 +53,10 @@ use crate::error::{Result, StatsError};
 
 /// A statistic of one numeric variable, updated one value at a time.
 pub trait Univariate {
+    /// Whether an update costs tens of nanoseconds or more, far above copying a value: then
+    /// a long batch from a numpy array is worth copying so that it can run without the GIL.
+    const SLOW_UPDATES: bool = false;
+
     /// Feeds one value. The caller guarantees `x` is not NaN.
     fn update(&mut self, x: f64);
 

@@ -269,6 +269,8 @@ impl Quantile {
 }
 
 impl Univariate for Quantile {
+    const SLOW_UPDATES: bool = true;
+
     #[inline]
     fn update(&mut self, x: f64) {
         self.p2.push(x);
@@ -334,6 +336,8 @@ impl IQR {
 }
 
 impl Univariate for IQR {
+    const SLOW_UPDATES: bool = true;
+
     #[inline]
     fn update(&mut self, x: f64) {
         self.inf.push(x);
@@ -406,6 +410,8 @@ impl Default for MAD {
 }
 
 impl Univariate for MAD {
+    const SLOW_UPDATES: bool = true;
+
     #[inline]
     fn update(&mut self, x: f64) {
         self.median.push(x);

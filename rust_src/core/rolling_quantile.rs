@@ -50,6 +50,8 @@ impl RollingQuantile {
 }
 
 impl Univariate for RollingQuantile {
+    const SLOW_UPDATES: bool = true;
+
     #[inline]
     fn update(&mut self, x: f64) {
         self.window.push(x);
@@ -150,6 +152,8 @@ impl RollingIQR {
 }
 
 impl Univariate for RollingIQR {
+    const SLOW_UPDATES: bool = true;
+
     #[inline]
     fn update(&mut self, x: f64) {
         self.window.push(x);

@@ -34,16 +34,38 @@
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
+use super::convert::Floats;
+
 /// Batches shorter than this keep the GIL: releasing it costs more than it frees.
 pub const DETACH_AT: usize = 1 << 15;
 
-/// Runs `work` over a batch of `len` values, without the GIL when the batch is long.
-pub fn run_batch<T: Send>(py: Python<'_>, len: usize, work: impl FnOnce() -> T + Send) -> T {
-    if len >= DETACH_AT {
-        py.detach(work)
-    } else {
-        work()
+/// Runs `work` over the values of `batches`, without the GIL when that is sound and pays.
+///
+/// A numpy array is borrowed without copying, and once the GIL is released another thread
+/// may write to it: a data race, and a way around the NaN check. So a batch that borrows
+/// numpy memory keeps the GIL, unless the statistic's updates are slow
+/// (`copy_to_detach`, from `core::Univariate::SLOW_UPDATES`): then the batch is copied first,
+/// with the GIL still held, and the copy is read without it. Copying costs a few ns per
+/// value, as much as a fast statistic's whole update. Values collected from other inputs
+/// are already ours and always run without the GIL. `work` checks the slices it is given,
+/// so what is checked is what is applied.
+pub fn run_batch<T: Send, const N: usize>(
+    py: Python<'_>,
+    batches: [&Floats<'_>; N],
+    copy_to_detach: bool,
+    work: impl FnOnce([&[f64]; N]) -> T + Send,
+) -> T {
+    let len = batches
+        .iter()
+        .map(|b| b.as_slice().len())
+        .max()
+        .unwrap_or(0);
+    let borrowed = batches.iter().any(|b| b.is_borrowed());
+    if len < DETACH_AT || (borrowed && !copy_to_detach) {
+        return work(batches.map(Floats::as_slice));
     }
+    let owned = batches.map(Floats::to_owned_values);
+    py.detach(|| work(owned.each_ref().map(|values| &**values)))
 }
 
 /// A new, empty object of `slf`'s Python type (a subclass, when `slf` is one), built from
@@ -125,9 +147,11 @@ macro_rules! rs_class {
                 $xs: &pyo3::Bound<'_, pyo3::PyAny>,
             ) -> pyo3::PyResult<()> {
                 let xs = $crate::python::convert::to_floats($xs, None)?;
-                let xs = xs.as_slice();
-                let work = || $crate::core::Univariate::try_update_many(&mut *self.lock(), xs);
-                Ok($crate::python::class::run_batch(py, xs.len(), work)?)
+                let work = |[xs]: [&[f64]; 1]| {
+                    $crate::core::Univariate::try_update_many(&mut *self.lock(), xs)
+                };
+                let slow = <$core as $crate::core::Univariate>::SLOW_UPDATES;
+                Ok($crate::python::class::run_batch(py, [&xs], slow, work)?)
             }
 
             /// Update with every value and return the statistic's value after each one.
@@ -138,10 +162,14 @@ macro_rules! rs_class {
                 $xs: &pyo3::Bound<'py, pyo3::PyAny>,
             ) -> pyo3::PyResult<pyo3::Bound<'py, numpy::PyArray1<f64>>> {
                 let xs = $crate::python::convert::to_floats($xs, None)?;
-                let xs = xs.as_slice();
-                $crate::core::check_values(xs)?;
-                let work = || $crate::core::Univariate::accumulate(&mut *self.lock(), xs);
-                let out = $crate::python::class::run_batch(py, xs.len(), work);
+                let work = |[xs]: [&[f64]; 1]| {
+                    $crate::core::check_values(xs)?;
+                    Ok::<_, $crate::error::StatsError>(
+                        $crate::core::Univariate::accumulate(&mut *self.lock(), xs),
+                    )
+                };
+                let slow = <$core as $crate::core::Univariate>::SLOW_UPDATES;
+                let out = $crate::python::class::run_batch(py, [&xs], slow, work)?;
                 Ok(numpy::PyArray1::from_vec(py, out))
             }
         ]);
@@ -199,10 +227,13 @@ macro_rules! rs_class {
             ) -> pyo3::PyResult<()> {
                 let xs = $crate::python::convert::to_floats(X, Some("X"))?;
                 let ys = $crate::python::convert::to_floats(Y, Some("Y"))?;
-                let (xs, ys) = (xs.as_slice(), ys.as_slice());
-                $crate::core::moments::check_pairs(xs, ys)?;
-                $crate::python::class::run_batch(py, xs.len(), || self.lock().update_many(xs, ys));
-                Ok(())
+                let work = |[xs, ys]: [&[f64]; 2]| {
+                    $crate::core::moments::check_pairs(xs, ys)?;
+                    self.lock().update_many(xs, ys);
+                    Ok::<_, $crate::error::StatsError>(())
+                };
+                // Co-moment updates are a few multiplications: not worth copying.
+                Ok($crate::python::class::run_batch(py, [&xs, &ys], false, work)?)
             }
         ]);
     };

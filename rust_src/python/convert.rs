@@ -136,6 +136,20 @@ impl Floats<'_> {
             Floats::Owned(v) => v,
         }
     }
+
+    /// Whether the values are a numpy array's own memory.
+    pub fn is_borrowed(&self) -> bool {
+        matches!(self, Floats::Borrowed(_))
+    }
+
+    /// Values no other thread can write: a borrowed array is copied (call it with the GIL
+    /// held), collected values are lent as they are.
+    pub fn to_owned_values(&self) -> std::borrow::Cow<'_, [f64]> {
+        match self {
+            Floats::Borrowed(_) => std::borrow::Cow::Owned(self.as_slice().to_vec()),
+            Floats::Owned(v) => std::borrow::Cow::Borrowed(v),
+        }
+    }
 }
 
 /// A batch argument as floats. `name` is the argument's name where a statistic takes more
