@@ -61,10 +61,7 @@ fn value(values: &[f64], slot: u32) -> f64 {
 
 #[inline]
 fn set_pos(pos: &mut [u32], slot: u32, at: u32) {
-    debug_assert!(
-        (slot as usize) < pos.len(),
-        "slot {slot} has no position"
-    );
+    debug_assert!((slot as usize) < pos.len(), "slot {slot} has no position");
     if let Some(p) = pos.get_mut(slot as usize) {
         *p = at;
     }
@@ -100,7 +97,11 @@ impl<const MAX: bool> Heap<MAX> {
 
     #[inline]
     fn place(&mut self, i: usize, slot: u32, pos: &mut [u32]) {
-        debug_assert!(i < self.items.len(), "heap index {i} out of {}", self.items.len());
+        debug_assert!(
+            i < self.items.len(),
+            "heap index {i} out of {}",
+            self.items.len()
+        );
         if let Some(item) = self.items.get_mut(i) {
             *item = slot;
         }
@@ -331,7 +332,10 @@ impl Tracker {
     /// smaller, than everything there, so it only rises, with predictable comparisons) and
     /// the new value takes its place at the top of the other heap.
     fn replace(&mut self, slot: u32, values: &[f64]) {
-        debug_assert!((slot as usize) < self.pos.len(), "slot {slot} has no position");
+        debug_assert!(
+            (slot as usize) < self.pos.len(),
+            "slot {slot} has no position"
+        );
         let at = self.pos.get(slot as usize).copied().unwrap_or(0);
         let i = (at & !HI_BIT) as usize;
         let x = value(values, slot);
