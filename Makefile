@@ -12,7 +12,7 @@ RUST_SOURCES := $(shell find rust_src -name '*.rs') Cargo.toml setup.py
 PROFILE ?= release
 
 .DEFAULT_GOAL := all
-.PHONY: all help venv build dev demo test test-rust test-python lint format docs docs-serve browser bench fuzz clean
+.PHONY: all help venv build dev demo test test-rust test-python lint format docs docs-serve browser bench fuzz fuzz-smoke clean
 
 all: format build lint test ## format, build, lint and test
 
@@ -40,13 +40,13 @@ dev: ## rebuild the extension with the fast profile (no LTO) for the edit loop
 demo: $(EXT) ## run the main job: stream the built-in sample through a few statistics
 	$(PY) -m river.stats --every 500
 
-test-rust: ## cargo test of the pure-Rust core (no Python involved)
-	cargo test --profile fast
+test-rust: ## cargo test of the pure-Rust core, overflow checks and debug assertions on
+	cargo test --profile checked
 
 test-python: $(EXT) browser ## pytest: unit, property, doctest, packaging and documentation site tests
 	$(PY) -m pytest
 
-test: $(EXT) lint test-rust test-python ## everything, from nothing
+test: $(EXT) lint test-rust test-python fuzz-smoke ## everything, from nothing
 
 lint: $(DEPS) $(EXT) ## rustfmt, clippy, ruff, stubtest and the typed usage under mypy and pyright
 	cargo fmt --check
@@ -95,6 +95,24 @@ fuzz: $(EXT) ## fuzz the pickled-state decoders with cargo-fuzz (FUZZ_SECONDS=60
 	$(PY) fuzz/seed_corpus.py
 	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O state_decoder -- \
 		-max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 -malloc_limit_mb=256 -print_final_stats=1
+
+# `make test`'s short fuzz run. The target is built with plain cargo and the flags cargo-fuzz
+# would pass (coverage instrumentation, AddressSanitizer through RUSTC_BOOTSTRAP=1), because
+# installing cargo-fuzz compiles it from source, minutes on a fresh machine. fuzz/Cargo.toml
+# keeps overflow checks and debug assertions on. New inputs go to a scratch corpus under
+# fuzz/target; the kept corpus (fuzz/corpus) is only read.
+FUZZ_HOST = $(shell rustc -vV | sed -n 's/^host: //p')
+FUZZ_RUSTFLAGS := -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
+	-Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
+	-Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Zsanitizer=address
+SMOKE_SECONDS ?= 45
+fuzz-smoke: ## a short fuzz run of the state decoders (SMOKE_SECONDS=45), no cargo-fuzz needed
+	cd fuzz && RUSTC_BOOTSTRAP=1 RUSTFLAGS="$(FUZZ_RUSTFLAGS)" \
+		cargo build --release --target $(FUZZ_HOST) --bin state_decoder
+	mkdir -p fuzz/target/smoke-corpus fuzz/artifacts
+	fuzz/target/$(FUZZ_HOST)/release/state_decoder fuzz/target/smoke-corpus fuzz/corpus/state_decoder \
+		-max_total_time=$(SMOKE_SECONDS) -rss_limit_mb=1024 -malloc_limit_mb=256 \
+		-artifact_prefix=fuzz/artifacts/ -print_final_stats=1
 
 clean: ## remove builds and the virtual environment
 	rm -rf target build site $(VENV) river/stats/*.so

@@ -20,6 +20,14 @@ def _is_class_param(param: typing.Any) -> bool:
     )
 
 
+def _clone_param(value: typing.Any, param: tuple, include_attributes: bool) -> typing.Any:
+    """A parameter that is itself an object with parameters, cloned (with its fitted state when
+    `include_attributes`, which River does not pass down)."""
+    if include_attributes:
+        return value.clone(param[1], include_attributes=True)
+    return value.clone(param[1])
+
+
 class Base:
     """Base class of every river object.
 
@@ -77,18 +85,31 @@ class Base:
         new_params
             Parameters to change in the clone.
         include_attributes
-            Whether attributes that are not constructor parameters should also be copied.
+            Whether the fitted state should also be copied: attributes that are not
+            constructor parameters and, for Rust-backed statistics, the state held in Rust.
+            Parameters that are objects themselves (a `Link`'s statistics) keep theirs too.
+            With `new_params`, parameters read only when computing the value (`ddof`,
+            `fading_factor`, ...) apply to the copied state; changing one that shapes it
+            (`window_size`, `q`, `lag`, ...) raises ValueError.
 
         """
         params = self._get_params()
         params.update(new_params or {})
         positional = params.pop("_POSITIONAL_ARGS", [])
         built = {
-            name: getattr(self, name).clone(param[1]) if _is_class_param(param) else copy.deepcopy(param)
+            name: _clone_param(getattr(self, name), param, include_attributes)
+            if _is_class_param(param)
+            else copy.deepcopy(param)
             for name, param in params.items()
         }
         clone = self.__class__(*positional, **built)
         if include_attributes:
+            # A Rust-backed statistic keeps its fitted state in Rust, not in `__dict__`: the
+            # core carries it over under the clone's parameters (or refuses, for parameters
+            # that shape it).
+            adopt = getattr(clone, "_adopt", None)
+            if adopt is not None:
+                adopt(self)
             for attr, value in getattr(self, "__dict__", {}).items():
                 if attr not in params:
                     setattr(clone, attr, copy.deepcopy(value))

@@ -3,7 +3,8 @@
 Reads one number per line (or a named column of a CSV file) from a file, from standard
 input (`-`), or by default from a built-in sample stream; feeds each value to every
 statistic given with `--stat`; prints their values every `--every` rows and at the end.
-`--save` pickles the fitted statistics, `--resume` continues from such a pickle.
+`--save` pickles the fitted statistics, `--resume` continues from such a pickle. Loading a
+pickle can run arbitrary code: resume only from files you trust (your own `--save` output).
 """
 
 from __future__ import annotations
@@ -170,7 +171,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-c", "--column", help="read this column of a CSV file with a header")
     parser.add_argument("-n", "--every", type=int, default=1000, help="print every N rows (default 1000)")
     parser.add_argument("--save", metavar="PICKLE", help="pickle the fitted statistics here at the end")
-    parser.add_argument("--resume", metavar="PICKLE", help="continue from statistics saved with --save")
+    parser.add_argument(
+        "--resume",
+        metavar="PICKLE",
+        help="continue from statistics saved with --save; the file is unpickled, which can run "
+        "arbitrary code, so it must be one you trust",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress on stderr")
     args = parser.parse_args(argv)
     if args.every < 1:

@@ -72,9 +72,7 @@ class Var(RsVar, base.Univariate):
 
     @property
     def mean(self) -> Mean:  # type: ignore[override]
-        snapshot = Mean()
-        snapshot.__setstate__(RsVar.mean.__get__(self).__getstate__())
-        return snapshot
+        return self._mean_as(Mean)
 
     @classmethod
     def _unit_test_params(cls) -> typing.Iterator[dict[str, typing.Any]]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import bisect
 import collections
+import copy
 import datetime as dt
 import inspect
 import typing
@@ -76,6 +77,29 @@ class BaseRolling:
             return self._cls(**self._kwargs)
         # Built from an instance (deprecated): start again from its parameters.
         return self.obj.clone() if hasattr(self.obj, "clone") else type(self.obj)()
+
+    def _clone_fitted(self, new_params: dict[str, typing.Any], span: str) -> typing.Any:
+        """A copy holding the same window and the wrapped object's fitted state, with `new_params`
+        applied to the wrapped object. The window's span (`span`) and the wrapped class shape
+        what was fitted, so changing them is refused."""
+        params = self._get_params()
+        for name in ("cls", span):
+            if name in new_params and new_params[name] != params[name]:
+                raise ValueError(
+                    f"{type(self).__name__} cannot keep its fitted state under a new {name}: "
+                    "use clone(new_params) without include_attributes"
+                )
+        changed = {k: v for k, v in new_params.items() if k not in ("cls", span)}
+        fitted = copy.deepcopy(self)
+        if changed:
+            if not hasattr(self.obj, "clone"):
+                raise ValueError(
+                    f"{type(self.obj).__name__} has no clone method: its fitted state cannot be "
+                    "kept under new parameters"
+                )
+            fitted.obj = self.obj.clone(changed, include_attributes=True)
+            fitted._kwargs.update(changed)
+        return fitted
 
     def update_many(self, xs: typing.Iterable) -> None:
         """Call `update(x)` for every `x` of `xs`, in order."""
@@ -199,11 +223,17 @@ class Rolling(BaseRolling):
         cls = self._cls if self._cls is not None else self.obj
         return {"cls": cls, "window_size": self._window_size, **self._kwargs}
 
-    def clone(self, new_params: dict[str, typing.Any] | None = None) -> Rolling:
+    def clone(
+        self, new_params: dict[str, typing.Any] | None = None, include_attributes: bool = False
+    ) -> Rolling:
         """A fresh wrapper with the same class, window size and arguments, fed nothing.
 
-        `new_params` changes some of them, e.g. `{"window_size": 10}`.
+        `new_params` changes some of them, e.g. `{"window_size": 10}`. With `include_attributes`, the
+        clone keeps the window and the wrapped object's fitted state; then `new_params` may
+        only change the wrapped class's arguments (not `cls` nor `window_size`).
         """
+        if include_attributes:
+            return self._clone_fitted(new_params or {}, "window_size")
         if new_params:
             return _rebuilt(self, new_params)
         fresh = object.__new__(type(self))
@@ -316,11 +346,17 @@ class TimeRolling(BaseRolling):
         cls = self._cls if self._cls is not None else self.obj
         return {"cls": cls, "period": self.period, **self._kwargs}
 
-    def clone(self, new_params: dict[str, typing.Any] | None = None) -> TimeRolling:
+    def clone(
+        self, new_params: dict[str, typing.Any] | None = None, include_attributes: bool = False
+    ) -> TimeRolling:
         """A fresh wrapper with the same class, period and arguments, fed nothing.
 
-        `new_params` changes some of them, e.g. `{"period": datetime.timedelta(hours=1)}`.
+        `new_params` changes some of them, e.g. `{"period": datetime.timedelta(hours=1)}`. With `include_attributes`, the
+        clone keeps the window and the wrapped object's fitted state; then `new_params` may
+        only change the wrapped class's arguments (not `cls` nor `period`).
         """
+        if include_attributes:
+            return self._clone_fitted(new_params or {}, "period")
         if new_params:
             return _rebuilt(self, new_params)
         fresh = object.__new__(type(self))

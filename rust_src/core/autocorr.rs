@@ -9,9 +9,10 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
+use super::adopt::differs;
 use super::params::MAX_WINDOW;
 use super::state::Persist;
-use super::Univariate;
+use super::{Adopt, Univariate};
 use crate::error::{Result, StatsError};
 
 /// Welford co-moments of the pairs (x, y).
@@ -153,6 +154,14 @@ impl Persist for AutoCorr {
             window: s.window.into(),
             moments: s.moments,
         })
+    }
+}
+
+impl Adopt for AutoCorr {
+    const NAME: &'static str = "AutoCorr";
+
+    fn reshaped_by(&self, fitted: &Self) -> Option<&'static str> {
+        differs("lag", self.lag, fitted.lag)
     }
 }
 

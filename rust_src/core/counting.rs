@@ -4,7 +4,6 @@
 //! watermill's: that one counts in a float, which stops counting at 2^53; River's is an int.
 
 use serde::{Deserialize, Serialize};
-use watermill::stats::Univariate as _;
 use watermill::sum::Sum as WSum;
 
 use super::state::Persist;
@@ -29,17 +28,7 @@ impl Sum {
     }
 }
 
-impl Univariate for Sum {
-    #[inline]
-    fn update(&mut self, x: f64) {
-        self.inner.update(x);
-    }
-
-    #[inline]
-    fn get(&self) -> Option<f64> {
-        Some(self.inner.get())
-    }
-}
+forwards_to_watermill!(Sum);
 
 #[derive(Serialize, Deserialize)]
 pub struct SumState {
@@ -90,6 +79,21 @@ impl Count {
     /// Counts `k` more calls.
     pub fn add(&mut self, k: u64) {
         self.n = self.n.saturating_add(k);
+    }
+
+    /// Counts `k` more calls and returns the count after each one; refused (nothing
+    /// counted) when `k` values cannot be held in memory.
+    pub fn accumulate_calls(&mut self, k: u64) -> Result<Vec<f64>> {
+        let len = usize::try_from(k).map_err(|_| StatsError::InvalidValue {
+            index: None,
+            message: "too many items to accumulate".into(),
+        })?;
+        let mut out = Vec::with_capacity(len);
+        for _ in 0..len {
+            self.tick();
+            out.push(self.get().unwrap_or(f64::NAN));
+        }
+        Ok(out)
     }
 }
 
@@ -242,6 +246,8 @@ impl Persist for BayesianMean {
         Ok(stat)
     }
 }
+
+adopt_keeping!(BayesianMean => "BayesianMean", keeps prior, prior_weight);
 
 #[cfg(test)]
 mod tests {

@@ -195,6 +195,9 @@ impl Persist for EWCov {
     }
 }
 
+adopt_keeping!(EWVar => "EWVar", keeps fading_factor);
+adopt_keeping!(EWCov => "EWCov", keeps fading_factor);
+
 #[cfg(test)]
 mod tests {
     use super::*;

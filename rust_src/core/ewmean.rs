@@ -103,6 +103,8 @@ impl Persist for EWMean {
     }
 }
 
+adopt_keeping!(EWMean => "EWMean", keeps fading_factor);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,6 @@
 use serde::{Deserialize, Serialize};
 use watermill::maximum::Max as WMax;
 use watermill::minimum::Min as WMin;
-use watermill::stats::Univariate as _;
 
 use super::state::Persist;
 use super::Univariate;
@@ -36,17 +35,7 @@ impl Max {
     }
 }
 
-impl Univariate for Max {
-    #[inline]
-    fn update(&mut self, x: f64) {
-        self.inner.update(x);
-    }
-
-    #[inline]
-    fn get(&self) -> Option<f64> {
-        Some(self.inner.get())
-    }
-}
+forwards_to_watermill!(Max);
 
 #[derive(Serialize, Deserialize)]
 pub struct ExtremumState {
@@ -93,17 +82,7 @@ impl Min {
     }
 }
 
-impl Univariate for Min {
-    #[inline]
-    fn update(&mut self, x: f64) {
-        self.inner.update(x);
-    }
-
-    #[inline]
-    fn get(&self) -> Option<f64> {
-        Some(self.inner.get())
-    }
-}
+forwards_to_watermill!(Min);
 
 impl Persist for Min {
     const TAG: u8 = 41;

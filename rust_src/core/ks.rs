@@ -400,6 +400,8 @@ impl Persist for KolmogorovSmirnov {
     }
 }
 
+adopt_keeping!(KolmogorovSmirnov => "KolmogorovSmirnov", keeps distance);
+
 #[cfg(test)]
 mod tests {
     use super::*;

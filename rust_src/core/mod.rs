@@ -1,7 +1,28 @@
 //! Pure-Rust statistics. Nothing here knows about Python: values come in as `f64` already
-//! checked for NaN by the caller (`check_value`/`check_values`), and every refusal is a
+//! checked for NaN by the caller (`check_values` for batches), and every refusal is a
 //! [`StatsError`](crate::StatsError).
 
+/// `Univariate` for statistics that hold a watermill struct in `inner` and forward to it.
+macro_rules! forwards_to_watermill {
+    ($($core:ty),+ $(,)?) => {
+        $(
+            impl $crate::core::Univariate for $core {
+                #[inline]
+                fn update(&mut self, x: f64) {
+                    watermill::stats::Univariate::update(&mut self.inner, x);
+                }
+
+                #[inline]
+                fn get(&self) -> Option<f64> {
+                    Some(watermill::stats::Univariate::get(&self.inner))
+                }
+            }
+        )+
+    };
+}
+
+#[macro_use]
+mod adopt;
 pub mod ewmean;
 pub mod order_window;
 pub mod params;
@@ -26,12 +47,16 @@ pub mod rolling_extrema;
 pub mod ks;
 pub mod quantile;
 
-// family: windows (RollingMode and the rolling helpers)
+pub use adopt::Adopt;
 
 use crate::error::{Result, StatsError};
 
 /// A statistic of one numeric variable, updated one value at a time.
 pub trait Univariate {
+    /// Whether an update costs tens of nanoseconds or more, far above copying a value: then
+    /// a long batch from a numpy array is worth copying so that it can run without the GIL.
+    const SLOW_UPDATES: bool = false;
+
     /// Feeds one value. The caller guarantees `x` is not NaN.
     fn update(&mut self, x: f64);
 
@@ -64,18 +89,16 @@ pub trait Univariate {
     }
 }
 
-/// Refuses NaN: every statistic here treats it as a missing value, not a number.
-#[inline]
-pub fn check_value(x: f64) -> Result<f64> {
-    if x.is_nan() {
-        Err(StatsError::InvalidValue {
-            index: None,
-            message: "x must not be NaN".into(),
-        })
-    } else {
-        Ok(x)
-    }
-}
+adopt_whole!(
+    ptp::PeakToPeak => "PeakToPeak",
+    moments::Mean => "Mean",
+    counting::Sum => "Sum",
+    counting::Count => "Count",
+    extrema::Max => "Max",
+    extrema::Min => "Min",
+    extrema::AbsMax => "AbsMax",
+    quantile::MAD => "MAD",
+);
 
 /// Refuses a batch holding NaN, naming the first position, before anything is applied.
 pub fn check_values(xs: &[f64]) -> Result<()> {

@@ -49,14 +49,28 @@ fn next_weight_sum(n: f64, w: f64) -> Result<f64> {
     Ok(next)
 }
 
-/// A statistic that accepts weighted updates and the merges of Chan et al.
-pub trait Weighted: Univariate + Clone {
-    /// Updates with `x` of weight `w` (negative: revert); all or nothing.
-    fn update_weighted(&mut self, x: f64, w: f64) -> Result<()>;
+/// The weight of the update that undoes an update of weight `w`: a revert is an update with
+/// the opposite weight. `w` is checked first, so a refusal names the weight as given.
+pub fn revert_weight(w: f64) -> Result<f64> {
+    Ok(-check_weight(w)?)
+}
+
+/// A statistic that can take in, or give back, a whole other stream (Chan et al.).
+pub trait Merge {
     /// Becomes the statistic of both streams.
     fn merge(&mut self, other: &Self);
     /// Removes a stream that was merged into this one (or fed to it).
     fn unmerge(&mut self, other: &Self);
+}
+
+/// A statistic that accepts weighted updates and reverts.
+pub trait Weighted: Univariate + Merge + Clone {
+    /// Updates with `x` of weight `w` (negative: revert); all or nothing.
+    fn update_weighted(&mut self, x: f64, w: f64) -> Result<()>;
+    /// Undoes an update with `x` of weight `w`; all or nothing.
+    fn revert_weighted(&mut self, x: f64, w: f64) -> Result<()> {
+        self.update_weighted(x, revert_weight(w)?)
+    }
     /// The sum of weights.
     fn n(&self) -> f64;
 }
@@ -130,6 +144,12 @@ impl Weighted for Mean {
         Ok(())
     }
 
+    fn n(&self) -> f64 {
+        self.n
+    }
+}
+
+impl Merge for Mean {
     fn merge(&mut self, other: &Self) {
         let n = self.n + other.n;
         if n > 0.0 {
@@ -149,10 +169,6 @@ impl Weighted for Mean {
             // River's behaviour: removing as much weight as there is, or more, empties it.
             *self = Self::new();
         }
-    }
-
-    fn n(&self) -> f64 {
-        self.n
     }
 }
 
@@ -317,6 +333,12 @@ impl Weighted for Var {
         Ok(())
     }
 
+    fn n(&self) -> f64 {
+        self.mean.n
+    }
+}
+
+impl Merge for Var {
     fn merge(&mut self, other: &Self) {
         let (na, nb) = (self.mean.n, other.mean.n);
         let n = na + nb;
@@ -344,10 +366,6 @@ impl Weighted for Var {
         self.m2 = (self.m2 + self.m2_c)
             - ((other.m2 + other.m2_c) + delta * delta * (na * nb / (na + nb)));
         self.m2_c = 0.0;
-    }
-
-    fn n(&self) -> f64 {
-        self.mean.n
     }
 }
 
@@ -567,16 +585,19 @@ macro_rules! comoment_statistic {
                 self.ddof
             }
 
-            pub fn moments(&self) -> &CoMoments {
-                &self.moments
+            /// The sum of the weights.
+            pub fn n(&self) -> f64 {
+                self.moments.n
             }
 
-            pub fn set_moments(&mut self, moments: CoMoments) {
-                self.moments = moments;
-            }
-
+            /// Updates with the pair (x, y) of weight `w`; all or nothing.
             pub fn update(&mut self, x: f64, y: f64, w: f64) -> Result<()> {
                 self.moments.update(x, y, w)
+            }
+
+            /// Undoes an update with the pair (x, y) of weight `w`; all or nothing.
+            pub fn revert(&mut self, x: f64, y: f64, w: f64) -> Result<()> {
+                self.moments.update(x, y, revert_weight(w)?)
             }
 
             pub fn update_many(&mut self, xs: &[f64], ys: &[f64]) {
@@ -585,6 +606,16 @@ macro_rules! comoment_statistic {
 
             pub fn get(&self) -> f64 {
                 self.moments.$value(self.ddof)
+            }
+        }
+
+        impl Merge for $name {
+            fn merge(&mut self, other: &Self) {
+                self.moments.merge(&other.moments);
+            }
+
+            fn unmerge(&mut self, other: &Self) {
+                self.moments.unmerge(&other.moments);
             }
         }
 
@@ -644,6 +675,11 @@ impl Cov {
         Ok(Self { ddof, moments })
     }
 }
+
+// SEM shares Var's core: `standard_error` is part of what the object is, not of its data.
+adopt_keeping!(Var => "Var", keeps ddof, standard_error);
+adopt_keeping!(Cov => "Cov", keeps ddof);
+adopt_keeping!(PearsonCorr => "PearsonCorr", keeps ddof);
 
 #[cfg(test)]
 mod tests {
@@ -721,6 +757,38 @@ mod tests {
         p.update_many(&xs, &xs);
         assert!(close(c.get(), two_pass_var(&xs, 1.0)));
         assert!(close(p.get(), 1.0));
+    }
+
+    #[test]
+    fn comoments_merge_unmerge_and_revert() {
+        let xs = stream();
+        let ys: Vec<f64> = xs.iter().map(|x| x * x - 1.0).collect();
+        let (xa, xb) = xs.split_at(3);
+        let (ya, yb) = ys.split_at(3);
+        let mut all = Cov::new(1);
+        all.update_many(&xs, &ys);
+        let (mut a, mut b) = (Cov::new(1), Cov::new(1));
+        a.update_many(xa, ya);
+        b.update_many(xb, yb);
+        let mut merged = a;
+        merged.merge(&b);
+        assert!(close(merged.get(), all.get()));
+        merged.unmerge(&b);
+        assert!(close(merged.get(), a.get()));
+        let before = a;
+        a.update(2.0, 3.0, 1.5).unwrap();
+        a.revert(2.0, 3.0, 1.5).unwrap();
+        assert!(close(a.get(), before.get()));
+        let err = a.revert(2.0, 3.0, f64::INFINITY).unwrap_err().to_string();
+        assert_eq!(err, "w must be a finite number, got inf");
+        let mut m = Mean::new();
+        m.update(4.0);
+        assert_eq!(
+            m.revert_weighted(4.0, f64::NAN).unwrap_err().to_string(),
+            "w must be a finite number, got NaN"
+        );
+        m.revert_weighted(4.0, 1.0).unwrap();
+        assert_eq!(m, Mean::new());
     }
 
     #[test]

@@ -8,13 +8,17 @@
 //! heap entry and a back-pointer from slot to heap position), so a one-quantile window costs
 //! 16 bytes per element and a two-quantile window (an IQR) 24.
 //!
-//! When the window is full, the incoming value overwrites the oldest one in place: it is
-//! sifted within the heap the old value belonged to, and if it crossed the boundary the two
-//! tops swap. The evicted value usually sits near the leaves, so an update touches O(log w)
-//! entries and in practice far fewer, while the top levels stay in cache.
+//! When the window is full, the incoming value overwrites the oldest one in place. If it still
+//! belongs to the heap the old value was in, it is sifted there; if not, the other heap's top
+//! crosses into the freed position (it only rises) and the new value takes that top's place.
+//! The evicted value usually sits near the leaves, so an update touches O(log w) entries and
+//! in practice far fewer, while the top levels stay in cache.
 //!
 //! Indices are guarded by the heap invariants; every access still goes through `get`, so a
-//! broken invariant would give a wrong value in a test, never a panic in a user's process.
+//! broken invariant would give a wrong value (often a NaN), never a panic in a user's
+//! process. The fallbacks carry `debug_assert!`s, so the tests and the fuzzer (built with
+//! debug assertions, `make test-rust`, `make fuzz-smoke`) fail where a release build would
+//! answer a silent NaN.
 
 use crate::error::{Result, StatsError};
 
@@ -47,11 +51,17 @@ pub fn virtual_index(n: usize, q: f64) -> (usize, f64) {
 
 #[inline]
 fn value(values: &[f64], slot: u32) -> f64 {
+    debug_assert!(
+        (slot as usize) < values.len(),
+        "slot {slot} outside a ring of {}",
+        values.len()
+    );
     values.get(slot as usize).copied().unwrap_or(f64::NAN)
 }
 
 #[inline]
 fn set_pos(pos: &mut [u32], slot: u32, at: u32) {
+    debug_assert!((slot as usize) < pos.len(), "slot {slot} has no position");
     if let Some(p) = pos.get_mut(slot as usize) {
         *p = at;
     }
@@ -87,6 +97,11 @@ impl<const MAX: bool> Heap<MAX> {
 
     #[inline]
     fn place(&mut self, i: usize, slot: u32, pos: &mut [u32]) {
+        debug_assert!(
+            i < self.items.len(),
+            "heap index {i} out of {}",
+            self.items.len()
+        );
         if let Some(item) = self.items.get_mut(i) {
             *item = slot;
         }
@@ -317,6 +332,10 @@ impl Tracker {
     /// smaller, than everything there, so it only rises, with predictable comparisons) and
     /// the new value takes its place at the top of the other heap.
     fn replace(&mut self, slot: u32, values: &[f64]) {
+        debug_assert!(
+            (slot as usize) < self.pos.len(),
+            "slot {slot} has no position"
+        );
         let at = self.pos.get(slot as usize).copied().unwrap_or(0);
         let i = (at & !HI_BIT) as usize;
         let x = value(values, slot);
@@ -342,6 +361,13 @@ impl Tracker {
     }
 
     fn quantile(&self, values: &[f64], n: usize) -> Option<f64> {
+        debug_assert!(
+            self.lo.len() == virtual_index(n, self.q).0 + 1 || n == 0,
+            "lo holds {} slots for rank {} of {n}",
+            self.lo.len(),
+            virtual_index(n, self.q).0
+        );
+        debug_assert_eq!(self.lo.len() + self.hi.len(), n, "the heaps lost a slot");
         let a = value(values, self.lo.top()?);
         let b = match self.hi.top() {
             Some(h) => value(values, h),
@@ -522,6 +548,7 @@ impl OrderWindow {
     /// The `i`-th tracked quantile of the window (numpy's linear method); None when empty.
     #[inline]
     pub fn quantile(&self, i: usize) -> Option<f64> {
+        debug_assert!(i < self.trackers.len(), "no tracker {i}");
         self.trackers
             .get(i)?
             .quantile(&self.values, self.values.len())

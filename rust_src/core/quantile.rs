@@ -13,8 +13,9 @@ use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
 
+use super::adopt::differs;
 use super::state::Persist;
-use super::Univariate;
+use super::{Adopt, Univariate};
 use crate::error::{Result, StatsError};
 
 /// Orders like `partial_cmp` (so `-0.0 == 0.0`, and a stable sort keeps their order as River
@@ -268,6 +269,8 @@ impl Quantile {
 }
 
 impl Univariate for Quantile {
+    const SLOW_UPDATES: bool = true;
+
     #[inline]
     fn update(&mut self, x: f64) {
         self.p2.push(x);
@@ -333,6 +336,8 @@ impl IQR {
 }
 
 impl Univariate for IQR {
+    const SLOW_UPDATES: bool = true;
+
     #[inline]
     fn update(&mut self, x: f64) {
         self.inf.push(x);
@@ -405,6 +410,8 @@ impl Default for MAD {
 }
 
 impl Univariate for MAD {
+    const SLOW_UPDATES: bool = true;
+
     #[inline]
     fn update(&mut self, x: f64) {
         self.median.push(x);
@@ -450,6 +457,23 @@ impl Persist for MAD {
             ));
         }
         Ok(Self { median, deviation })
+    }
+}
+
+impl Adopt for Quantile {
+    const NAME: &'static str = "Quantile";
+
+    fn reshaped_by(&self, fitted: &Self) -> Option<&'static str> {
+        differs("q", self.q(), fitted.q())
+    }
+}
+
+impl Adopt for IQR {
+    const NAME: &'static str = "IQR";
+
+    fn reshaped_by(&self, fitted: &Self) -> Option<&'static str> {
+        differs("q_inf", self.q_inf(), fitted.q_inf())
+            .or_else(|| differs("q_sup", self.q_sup(), fitted.q_sup()))
     }
 }
 

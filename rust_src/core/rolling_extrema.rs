@@ -18,9 +18,10 @@ use std::marker::PhantomData;
 
 use serde::{Deserialize, Serialize};
 
+use super::adopt::differs;
 use super::params::window_size;
 use super::state::Persist;
-use super::Univariate;
+use super::{Adopt, Univariate};
 use crate::error::{Result, StatsError};
 
 /// Candidates for the extremum of the window, front first.
@@ -84,6 +85,8 @@ fn check_deque(d: &[(u64, f64)], t: u64, window: u64, is_max: bool) -> Result<()
 
 /// Which rolling statistic a [`RollingExtremum`] is.
 pub trait Kind {
+    /// River's name of the statistic.
+    const NAME: &'static str;
     const TAG: u8;
     const TRACKS_MAX: bool;
     const TRACKS_MIN: bool;
@@ -102,6 +105,7 @@ pub struct AbsMaxKind;
 pub struct PeakToPeakKind;
 
 impl Kind for MaxKind {
+    const NAME: &'static str = "RollingMax";
     const TAG: u8 = 43;
     const TRACKS_MAX: bool = true;
     const TRACKS_MIN: bool = false;
@@ -112,6 +116,7 @@ impl Kind for MaxKind {
 }
 
 impl Kind for MinKind {
+    const NAME: &'static str = "RollingMin";
     const TAG: u8 = 44;
     const TRACKS_MAX: bool = false;
     const TRACKS_MIN: bool = true;
@@ -122,6 +127,7 @@ impl Kind for MinKind {
 }
 
 impl Kind for AbsMaxKind {
+    const NAME: &'static str = "RollingAbsMax";
     const TAG: u8 = 45;
     const TRACKS_MAX: bool = true;
     const TRACKS_MIN: bool = false;
@@ -132,6 +138,7 @@ impl Kind for AbsMaxKind {
 }
 
 impl Kind for PeakToPeakKind {
+    const NAME: &'static str = "RollingPeakToPeak";
     const TAG: u8 = 46;
     const TRACKS_MAX: bool = true;
     const TRACKS_MIN: bool = true;
@@ -249,6 +256,14 @@ impl<K: Kind> Persist for RollingExtremum<K> {
         stat.max = s.max.into();
         stat.min = s.min.into();
         Ok(stat)
+    }
+}
+
+impl<K: Kind + Clone> Adopt for RollingExtremum<K> {
+    const NAME: &'static str = K::NAME;
+
+    fn reshaped_by(&self, fitted: &Self) -> Option<&'static str> {
+        differs("window_size", self.window_size, fitted.window_size)
     }
 }
 

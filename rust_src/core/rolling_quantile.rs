@@ -6,10 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::adopt::differs;
 use super::order_window::{OrderWindow, OrderWindowState, OrderWindowStateRef};
 use super::params::{unit_interval, MAX_WINDOW};
 use super::state::Persist;
-use super::Univariate;
+use super::{Adopt, Univariate};
 use crate::error::{Result, StatsError};
 
 fn window(window_size: i64) -> Result<usize> {
@@ -49,6 +50,8 @@ impl RollingQuantile {
 }
 
 impl Univariate for RollingQuantile {
+    const SLOW_UPDATES: bool = true;
+
     #[inline]
     fn update(&mut self, x: f64) {
         self.window.push(x);
@@ -149,6 +152,8 @@ impl RollingIQR {
 }
 
 impl Univariate for RollingIQR {
+    const SLOW_UPDATES: bool = true;
+
     #[inline]
     fn update(&mut self, x: f64) {
         self.window.push(x);
@@ -213,6 +218,25 @@ impl Persist for RollingIQR {
 // Checked at compile time (a failing const assert is a build error, never a runtime panic):
 // slots are stored in u32 with one bit reserved.
 const _: () = assert!(MAX_WINDOW < u32::MAX as usize);
+
+impl Adopt for RollingQuantile {
+    const NAME: &'static str = "RollingQuantile";
+
+    fn reshaped_by(&self, fitted: &Self) -> Option<&'static str> {
+        differs("q", self.q, fitted.q)
+            .or_else(|| differs("window_size", self.window_size(), fitted.window_size()))
+    }
+}
+
+impl Adopt for RollingIQR {
+    const NAME: &'static str = "RollingIQR";
+
+    fn reshaped_by(&self, fitted: &Self) -> Option<&'static str> {
+        differs("window_size", self.window_size(), fitted.window_size())
+            .or_else(|| differs("q_inf", self.q_inf, fitted.q_inf))
+            .or_else(|| differs("q_sup", self.q_sup, fitted.q_sup))
+    }
+}
 
 #[cfg(test)]
 mod tests {

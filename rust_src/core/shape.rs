@@ -14,10 +14,8 @@ use watermill::count::Count as WCount;
 use watermill::kurtosis::Kurtosis as WKurtosis;
 use watermill::moments::CentralMoments;
 use watermill::skew::Skew as WSkew;
-use watermill::stats::Univariate as _;
 
 use super::state::Persist;
-use super::Univariate;
 use crate::error::{Result, StatsError};
 
 /// The moments as stored in a pickle: plain numbers, checked before use.
@@ -92,17 +90,7 @@ impl Skew {
     }
 }
 
-impl Univariate for Skew {
-    #[inline]
-    fn update(&mut self, x: f64) {
-        self.inner.update(x);
-    }
-
-    #[inline]
-    fn get(&self) -> Option<f64> {
-        Some(self.inner.get())
-    }
-}
+forwards_to_watermill!(Skew);
 
 #[derive(Serialize, Deserialize)]
 pub struct SkewState {
@@ -154,17 +142,7 @@ impl Kurtosis {
     }
 }
 
-impl Univariate for Kurtosis {
-    #[inline]
-    fn update(&mut self, x: f64) {
-        self.inner.update(x);
-    }
-
-    #[inline]
-    fn get(&self) -> Option<f64> {
-        Some(self.inner.get())
-    }
-}
+forwards_to_watermill!(Kurtosis);
 
 #[derive(Serialize, Deserialize)]
 pub struct KurtosisState {
@@ -194,10 +172,14 @@ impl Persist for Kurtosis {
     }
 }
 
+adopt_keeping!(Skew => "Skew", keeps inner.bias);
+adopt_keeping!(Kurtosis => "Kurtosis", keeps inner.bias);
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::state::{dump, load};
+    use crate::core::Univariate;
 
     /// Two-pass moments in plain sums, for comparison.
     fn two_pass(xs: &[f64]) -> (f64, f64, f64) {

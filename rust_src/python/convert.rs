@@ -14,13 +14,13 @@ pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
 
 /// A real number as `f64`: floats, ints, bools, numpy scalars and anything with `__float__`.
 /// Strings, bytes and complex numbers are refused with TypeError, ints too large for a float
-/// with ValueError (Python itself raises OverflowError there).
+/// with ValueError (Python itself raises OverflowError there); errors give the value `name`.
 #[inline]
-pub fn to_f64(obj: &Bound<'_, PyAny>) -> PyResult<f64> {
-    if let Ok(f) = obj.cast_exact::<PyFloat>() {
-        return Ok(f.value());
+fn to_real(obj: &Bound<'_, PyAny>, name: Name<'_>) -> PyResult<f64> {
+    match obj.cast_exact::<PyFloat>() {
+        Ok(f) => Ok(f.value()),
+        Err(_) => to_f64_slow(obj, name),
     }
-    to_f64_slow(obj, "x")
 }
 
 /// A weight argument (`w`): converted like `x`, so that e.g. `10**400` gives ValueError
@@ -32,15 +32,43 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Weight {
     type Error = PyErr;
 
     fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        if let Ok(f) = obj.cast_exact::<PyFloat>() {
-            return Ok(Weight(f.value()));
+        to_real(&obj, Name::Arg("w")).map(Weight)
+    }
+}
+
+/// The name an error gives a value: an argument (`x`) or an element of a batch, itself
+/// maybe named (`X: element 3 of the input`).
+#[derive(Clone, Copy)]
+enum Name<'a> {
+    Arg(&'a str),
+    Element(Prefix<'a>, usize),
+}
+
+impl std::fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Name::Arg(name) => f.write_str(name),
+            Name::Element(prefix, i) => write!(f, "{prefix}element {i} of the input"),
         }
-        to_f64_slow(&obj, "w").map(Weight)
+    }
+}
+
+/// `X: ` before every message about a batch argument named `X` (bivariate batches); nothing
+/// for the single batch of a univariate statistic.
+#[derive(Clone, Copy)]
+struct Prefix<'a>(Option<&'a str>);
+
+impl std::fmt::Display for Prefix<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(name) => write!(f, "{name}: "),
+            None => Ok(()),
+        }
     }
 }
 
 #[cold]
-fn to_f64_slow(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
+fn to_f64_slow(obj: &Bound<'_, PyAny>, name: Name<'_>) -> PyResult<f64> {
     if obj.is_instance_of::<PyString>()
         || obj.is_instance_of::<PyBytes>()
         || obj.is_instance_of::<PyByteArray>()
@@ -64,13 +92,10 @@ fn to_f64_slow(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
     })
 }
 
-/// A value argument (`x`, `y`): a real number as for `to_f64`, NaN refused, errors naming it.
+/// A value argument (`x`, `y`): a real number as for `to_real`, NaN refused, errors naming it.
 #[inline]
 pub fn to_value(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
-    let x = match obj.cast_exact::<PyFloat>() {
-        Ok(f) => f.value(),
-        Err(_) => to_f64_slow(obj, name)?,
-    };
+    let x = to_real(obj, Name::Arg(name))?;
     if x.is_nan() {
         return Err(PyValueError::new_err(format!("{name} must not be NaN")));
     }
@@ -111,13 +136,30 @@ impl Floats<'_> {
             Floats::Owned(v) => v,
         }
     }
+
+    /// Whether the values are a numpy array's own memory.
+    pub fn is_borrowed(&self) -> bool {
+        matches!(self, Floats::Borrowed(_))
+    }
+
+    /// Values no other thread can write: a borrowed array is copied (call it with the GIL
+    /// held), collected values are lent as they are.
+    pub fn to_owned_values(&self) -> std::borrow::Cow<'_, [f64]> {
+        match self {
+            Floats::Borrowed(_) => std::borrow::Cow::Owned(self.as_slice().to_vec()),
+            Floats::Owned(v) => std::borrow::Cow::Borrowed(v),
+        }
+    }
 }
 
-pub fn to_floats<'py>(xs: &Bound<'py, PyAny>) -> PyResult<Floats<'py>> {
+/// A batch argument as floats. `name` is the argument's name where a statistic takes more
+/// than one batch (`X`, `Y`): every message about it then starts with `X: `.
+pub fn to_floats<'py>(xs: &Bound<'py, PyAny>, name: Option<&str>) -> PyResult<Floats<'py>> {
+    let prefix = Prefix(name);
     if let Ok(arr) = xs.cast::<PyUntypedArray>() {
         if arr.ndim() != 1 {
             return Err(PyValueError::new_err(format!(
-                "expected a 1-D array, got a {}-D array of shape {:?}",
+                "{prefix}expected a 1-D array, got a {}-D array of shape {:?}",
                 arr.ndim(),
                 arr.shape()
             )));
@@ -126,12 +168,12 @@ pub fn to_floats<'py>(xs: &Bound<'py, PyAny>) -> PyResult<Floats<'py>> {
         // An object array holds Python objects: converted one by one like any iterable below,
         // so an empty one is a no-op and a bad element is reported by its index.
         if kind == b'O' {
-            return collect_floats(xs);
+            return collect_floats(xs, prefix);
         }
         if let Ok(f) = arr.cast::<PyArray1<f64>>() {
             let ro = f
                 .try_readonly()
-                .map_err(|e| PyValueError::new_err(e.to_string()))?;
+                .map_err(|e| PyValueError::new_err(format!("{prefix}{e}")))?;
             if ro.is_contiguous() {
                 return Ok(Floats::Borrowed(ro));
             }
@@ -139,7 +181,7 @@ pub fn to_floats<'py>(xs: &Bound<'py, PyAny>) -> PyResult<Floats<'py>> {
         }
         if !matches!(kind, b'b' | b'i' | b'u' | b'f') {
             return Err(PyTypeError::new_err(format!(
-                "expected an array of real numbers, got dtype {}",
+                "{prefix}expected an array of real numbers, got dtype {}",
                 arr.dtype().str().map(|s| s.to_string()).unwrap_or_default()
             )));
         }
@@ -147,43 +189,33 @@ pub fn to_floats<'py>(xs: &Bound<'py, PyAny>) -> PyResult<Floats<'py>> {
         let f = converted.cast::<PyArray1<f64>>()?;
         let ro = f
             .try_readonly()
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+            .map_err(|e| PyValueError::new_err(format!("{prefix}{e}")))?;
         return Ok(Floats::Owned(ro.as_array().iter().copied().collect()));
     }
-    collect_floats(xs)
+    collect_floats(xs, prefix)
 }
 
 /// Any iterable of numbers, converted element by element.
-fn collect_floats<'py>(xs: &Bound<'py, PyAny>) -> PyResult<Floats<'py>> {
+fn collect_floats<'py>(xs: &Bound<'py, PyAny>, prefix: Prefix<'_>) -> PyResult<Floats<'py>> {
+    let refused = || {
+        PyTypeError::new_err(format!(
+            "{prefix}expected an iterable of numbers, got {}",
+            type_name(xs)
+        ))
+    };
     if xs.is_instance_of::<PyString>()
         || xs.is_instance_of::<PyBytes>()
         || xs.is_instance_of::<PyByteArray>()
     {
-        return Err(PyTypeError::new_err(format!(
-            "expected an iterable of numbers, got {}",
-            type_name(xs)
-        )));
+        return Err(refused());
     }
-    let iter = xs.try_iter().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "expected an iterable of numbers, got {}",
-            type_name(xs)
-        ))
-    })?;
+    let iter = xs.try_iter().map_err(|_| refused())?;
     // `len()` is only a hint: a user's `__len__` may claim 10**18 items, and reserving that
     // much aborts the process. Reserve at most a million up front and grow past it.
     let mut out = Vec::with_capacity(xs.len().unwrap_or(0).min(1 << 20));
     for (i, item) in iter.enumerate() {
         let item = item?;
-        let x = to_f64(&item).map_err(|err| {
-            let msg = err.value(xs.py()).to_string().replacen("x ", "", 1);
-            if err.is_instance_of::<PyTypeError>(xs.py()) {
-                PyTypeError::new_err(format!("element {i} of the input {msg}"))
-            } else {
-                PyValueError::new_err(format!("element {i} of the input {msg}"))
-            }
-        })?;
-        out.push(x);
+        out.push(to_real(&item, Name::Element(prefix, i))?);
     }
     Ok(Floats::Owned(out))
 }

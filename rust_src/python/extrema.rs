@@ -16,16 +16,12 @@ macro_rules! running_extremum {
             inner: Mutex<$core>,
         }
 
-        univariate_class!($rs, $core, {
+        rs_class!($rs($core): univariate, no_args {
             #[new]
             fn new() -> Self {
                 Self {
                     inner: Mutex::new(<$core>::new()),
                 }
-            }
-
-            fn __getnewargs__<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyTuple> {
-                pyo3::types::PyTuple::empty(py)
             }
         });
     };
@@ -47,7 +43,7 @@ macro_rules! rolling_extremum {
             inner: Mutex<$core>,
         }
 
-        univariate_class!($rs, $core, {
+        rs_class!($rs($core): univariate {
             #[new]
             #[pyo3(signature = (window_size))]
             fn new(window_size: &Bound<'_, PyAny>) -> PyResult<Self> {

@@ -7,20 +7,15 @@ use pyo3::prelude::*;
 mod convert;
 mod errors;
 #[macro_use]
-mod univariate;
+mod class;
 mod rolling;
 mod scalar;
 
 // One module per family of statistics; each registers its own classes.
-mod moments;
-
-mod shape;
-
 mod extrema;
-
+mod moments;
+mod shape;
 mod sketches;
-
-mod windows;
 
 #[pymodule]
 fn _rust_stats(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -32,7 +27,6 @@ fn _rust_stats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     shape::register(m)?;
     extrema::register(m)?;
     sketches::register(m)?;
-    windows::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

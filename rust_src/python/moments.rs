@@ -1,22 +1,19 @@
 //! Rust classes of the moments family: RsMean, RsVar (also the core of SEM), RsCov,
 //! RsPearsonCorr, RsEWVar and RsEWCov.
 //!
-//! Mean and Var take a weight in `update`/`revert`: `weighted_univariate!` gives them those
-//! on top of `univariate_class!` (which then leaves `update` to the class), plus the merges
-//! `+ - += -=` of `with_merge_methods!`. A merge result is built through the object's own
-//! Python type, so `Var() + Var()` is a `river.stats.Var` and `SEM() + SEM()` a
-//! `river.stats.SEM`.
+//! Mean and Var are `weighted` and Cov/PearsonCorr take a weight too; all four `merge`
+//! (`rs_class!`). A merge result is built through the object's own Python type, so
+//! `Var() + Var()` is a `river.stats.Var` and `SEM() + SEM()` a `river.stats.SEM`.
 
 use std::sync::Mutex;
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyType;
 
-use super::convert::{to_floats, to_index, to_value, Weight};
-use super::univariate::run_batch;
+use super::convert::{to_index, to_value, Weight};
 use crate::core::ew_moments::{EWCov, EWVar};
-use crate::core::moments::{check_pairs, Cov, Mean, PearsonCorr, Var, Weighted};
+use crate::core::moments::{Cov, Mean, PearsonCorr, Var};
 
 /// `ddof`: a Python int (numpy ints too, bools and floats refused) between 0 and 2**32 - 1.
 fn to_ddof(obj: &Bound<'_, PyAny>) -> PyResult<u32> {
@@ -29,69 +26,11 @@ fn to_ddof(obj: &Bound<'_, PyAny>) -> PyResult<u32> {
     })
 }
 
-/// A batch argument (`X` or `Y`) with errors naming it.
-fn batch<'py>(xs: &Bound<'py, PyAny>, name: &str) -> PyResult<super::convert::Floats<'py>> {
-    to_floats(xs).map_err(|err| {
-        let msg = format!("{name}: {}", err.value(xs.py()));
-        if err.is_instance_of::<PyTypeError>(xs.py()) {
-            PyTypeError::new_err(msg)
-        } else {
-            PyValueError::new_err(msg)
-        }
-    })
-}
-
-/// update(x, w), revert(x, w), n and `+ - += -=` for a weighted univariate core, on top of
-/// `univariate_class!` (get, update_many(X), accumulate(X), pickling), plus `extra`.
-macro_rules! weighted_univariate {
-    ($rs:ident, $core:ty, { $($extra:tt)* }) => {
-        with_merge_methods!(univariate_class!($rs, $core, batch_arg = X,) {
-            /// Update with `x` of weight `w`.
-            #[pyo3(signature = (x, w = Weight(1.0)), text_signature = "($self, x, w=1.0)")]
-            fn update(&self, x: &Bound<'_, PyAny>, w: Weight) -> PyResult<()> {
-                let x = to_value(x, "x")?;
-                self.lock().update_weighted(x, w.0)?;
-                Ok(())
-            }
-
-            /// Undo an update with `x` of weight `w`.
-            #[pyo3(signature = (x, w = Weight(1.0)), text_signature = "($self, x, w=1.0)")]
-            fn revert(&self, x: &Bound<'_, PyAny>, w: Weight) -> PyResult<()> {
-                let x = to_value(x, "x")?;
-                let w = crate::core::moments::check_weight(w.0)?;
-                self.lock().update_weighted(x, -w)?;
-                Ok(())
-            }
-
-            /// The sum of the weights (the count when every weight is 1).
-            #[getter]
-            fn n(&self) -> f64 {
-                self.lock().n()
-            }
-
-            $($extra)*
-        });
-    };
-}
-
-/// update(x, y, w), revert(x, y, w), get, n, update_many(X, Y) for a co-moment core.
+/// update(x, y, w), revert(x, y, w), get, n, update_many(X, Y) and merges for a co-moment
+/// core (Cov and PearsonCorr share everything but their value).
 macro_rules! comoment_class {
     ($rs:ident, $core:ty, { $($extra:tt)* }) => {
-        impl $core {
-            fn merge(&mut self, other: &Self) {
-                let mut m = *self.moments();
-                m.merge(other.moments());
-                self.set_moments(m);
-            }
-
-            fn unmerge(&mut self, other: &Self) {
-                let mut m = *self.moments();
-                m.unmerge(other.moments());
-                self.set_moments(m);
-            }
-        }
-
-        with_merge_methods!(pickled_class!($rs, $core,) {
+        rs_class!($rs($core): merge, pairs {
             #[new]
             #[pyo3(signature = (ddof = None))]
             fn new(ddof: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
@@ -109,7 +48,7 @@ macro_rules! comoment_class {
             /// The sum of the weights (the count when every weight is 1).
             #[getter]
             fn n(&self) -> f64 {
-                self.lock().moments().n()
+                self.lock().n()
             }
 
             fn get(&self) -> f64 {
@@ -128,23 +67,7 @@ macro_rules! comoment_class {
             #[pyo3(signature = (x, y, w = Weight(1.0)), text_signature = "($self, x, y, w=1.0)")]
             fn revert(&self, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>, w: Weight) -> PyResult<()> {
                 let (x, y) = (to_value(x, "x")?, to_value(y, "y")?);
-                let w = crate::core::moments::check_weight(w.0)?;
-                self.lock().update(x, y, -w)?;
-                Ok(())
-            }
-
-            /// Update with the pairs (X[i], Y[i]), all or nothing.
-            #[allow(non_snake_case)]
-            fn update_many(
-                &self,
-                py: Python<'_>,
-                X: &Bound<'_, PyAny>,
-                Y: &Bound<'_, PyAny>,
-            ) -> PyResult<()> {
-                let (xs, ys) = (batch(X, "X")?, batch(Y, "Y")?);
-                let (xs, ys) = (xs.as_slice(), ys.as_slice());
-                check_pairs(xs, ys)?;
-                run_batch(py, xs.len(), || self.lock().update_many(xs, ys));
+                self.lock().revert(x, y, w.0)?;
                 Ok(())
             }
 
@@ -165,7 +88,7 @@ pub struct RsMean {
     inner: Mutex<Mean>,
 }
 
-weighted_univariate!(RsMean, Mean, {
+rs_class!(RsMean(Mean): weighted, merge, no_args {
     #[new]
     fn new() -> Self {
         Self {
@@ -180,16 +103,18 @@ weighted_univariate!(RsMean, Mean, {
         n: f64,
         mean: f64,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let core = Mean::from_parts(n, mean)?;
+        Self::build(cls, Mean::from_parts(n, mean)?)
+    }
+});
+
+impl RsMean {
+    /// An object of `cls` (RsMean or a Python subclass) holding `core`.
+    fn build<'py>(cls: &Bound<'py, PyType>, core: Mean) -> PyResult<Bound<'py, PyAny>> {
         let built = cls.call0()?;
         *built.cast::<Self>()?.get().lock() = core;
         Ok(built)
     }
-
-    fn __getnewargs__<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyTuple> {
-        pyo3::types::PyTuple::empty(py)
-    }
-});
+}
 
 /// Weighted running variance (Rust core of `river.stats.Var` and `river.stats.SEM`).
 ///
@@ -200,7 +125,7 @@ pub struct RsVar {
     inner: Mutex<Var>,
 }
 
-weighted_univariate!(RsVar, Var, {
+rs_class!(RsVar(Var): weighted, merge {
     #[new]
     #[pyo3(signature = (ddof = None, *, standard_error = false))]
     fn new(ddof: Option<&Bound<'_, PyAny>>, standard_error: bool) -> PyResult<Self> {
@@ -221,6 +146,12 @@ weighted_univariate!(RsVar, Var, {
         RsMean {
             inner: Mutex::new(self.lock().mean()),
         }
+    }
+
+    /// The running mean as an object of `cls`, a subclass of RsMean (`Var.mean`).
+    fn _mean_as<'py>(&self, cls: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyAny>> {
+        let mean = self.lock().mean();
+        RsMean::build(cls, mean)
     }
 
     /// River's `Var._from_state(n, m, var, ddof=)`.
@@ -286,7 +217,7 @@ pub struct RsEWVar {
     inner: Mutex<EWVar>,
 }
 
-univariate_class!(RsEWVar, EWVar, {
+rs_class!(RsEWVar(EWVar): univariate {
     #[new]
     #[pyo3(signature = (fading_factor = 0.5))]
     fn new(fading_factor: f64) -> PyResult<Self> {
@@ -311,7 +242,7 @@ pub struct RsEWCov {
     inner: Mutex<EWCov>,
 }
 
-pickled_class!(RsEWCov, EWCov, {
+rs_class!(RsEWCov(EWCov): pairs {
     #[new]
     #[pyo3(signature = (fading_factor = 0.5))]
     fn new(fading_factor: f64) -> PyResult<Self> {
@@ -334,21 +265,6 @@ pickled_class!(RsEWCov, EWCov, {
 
     fn get(&self) -> f64 {
         self.lock().get()
-    }
-
-    /// Update with the pairs (X[i], Y[i]), all or nothing.
-    #[allow(non_snake_case)]
-    fn update_many(
-        &self,
-        py: Python<'_>,
-        X: &Bound<'_, PyAny>,
-        Y: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let (xs, ys) = (batch(X, "X")?, batch(Y, "Y")?);
-        let (xs, ys) = (xs.as_slice(), ys.as_slice());
-        check_pairs(xs, ys)?;
-        run_batch(py, xs.len(), || self.lock().update_many(xs, ys));
-        Ok(())
     }
 
     fn __getnewargs__(&self) -> (f64,) {

@@ -13,7 +13,7 @@ pub struct RsRollingQuantile {
     inner: Mutex<RollingQuantile>,
 }
 
-univariate_class!(RsRollingQuantile, RollingQuantile, {
+rs_class!(RsRollingQuantile(RollingQuantile): univariate {
     #[new]
     #[pyo3(signature = (q, window_size))]
     fn new(q: f64, window_size: &Bound<'_, PyAny>) -> PyResult<Self> {
@@ -49,7 +49,7 @@ pub struct RsRollingIQR {
     inner: Mutex<RollingIQR>,
 }
 
-univariate_class!(RsRollingIQR, RollingIQR, {
+rs_class!(RsRollingIQR(RollingIQR): univariate {
     #[new]
     #[pyo3(signature = (window_size, q_inf = 0.25, q_sup = 0.75))]
     fn new(window_size: &Bound<'_, PyAny>, q_inf: f64, q_sup: f64) -> PyResult<Self> {

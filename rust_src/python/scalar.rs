@@ -13,7 +13,7 @@ pub struct RsEWMean {
     inner: Mutex<EWMean>,
 }
 
-univariate_class!(RsEWMean, EWMean, {
+rs_class!(RsEWMean(EWMean): univariate {
     #[new]
     #[pyo3(signature = (fading_factor = 0.5))]
     fn new(fading_factor: f64) -> PyResult<Self> {
@@ -38,15 +38,11 @@ pub struct RsPeakToPeak {
     inner: Mutex<PeakToPeak>,
 }
 
-univariate_class!(RsPeakToPeak, PeakToPeak, {
+rs_class!(RsPeakToPeak(PeakToPeak): univariate, no_args {
     #[new]
     fn new() -> Self {
         Self {
             inner: Mutex::new(PeakToPeak::new()),
         }
-    }
-
-    fn __getnewargs__<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyTuple> {
-        pyo3::types::PyTuple::empty(py)
     }
 });

@@ -2,7 +2,7 @@
 
 use std::sync::Mutex;
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
@@ -17,7 +17,7 @@ pub struct RsSkew {
     inner: Mutex<Skew>,
 }
 
-univariate_class!(RsSkew, Skew, {
+rs_class!(RsSkew(Skew): univariate {
     #[new]
     #[pyo3(signature = (bias = false))]
     fn new(bias: bool) -> Self {
@@ -42,7 +42,7 @@ pub struct RsKurtosis {
     inner: Mutex<Kurtosis>,
 }
 
-univariate_class!(RsKurtosis, Kurtosis, {
+rs_class!(RsKurtosis(Kurtosis): univariate {
     #[new]
     #[pyo3(signature = (bias = false))]
     fn new(bias: bool) -> Self {
@@ -67,7 +67,7 @@ pub struct RsSum {
     inner: Mutex<Sum>,
 }
 
-univariate_class!(RsSum, Sum, {
+rs_class!(RsSum(Sum): univariate, no_args {
     #[new]
     fn new() -> Self {
         Self {
@@ -81,10 +81,6 @@ univariate_class!(RsSum, Sum, {
         self.lock().revert(x);
         Ok(())
     }
-
-    fn __getnewargs__<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyTuple> {
-        pyo3::types::PyTuple::empty(py)
-    }
 });
 
 /// Autocorrelation at a lag (Rust core of `river.stats.AutoCorr`).
@@ -93,7 +89,7 @@ pub struct RsAutoCorr {
     inner: Mutex<AutoCorr>,
 }
 
-univariate_class!(RsAutoCorr, AutoCorr, {
+rs_class!(RsAutoCorr(AutoCorr): univariate {
     #[new]
     #[pyo3(signature = (lag))]
     fn new(lag: &Bound<'_, PyAny>) -> PyResult<Self> {
@@ -118,7 +114,7 @@ pub struct RsBayesianMean {
     inner: Mutex<BayesianMean>,
 }
 
-univariate_class!(RsBayesianMean, BayesianMean, {
+rs_class!(RsBayesianMean(BayesianMean): univariate {
     #[new]
     #[pyo3(signature = (prior, prior_weight))]
     fn new(prior: f64, prior_weight: f64) -> PyResult<Self> {
@@ -185,7 +181,7 @@ impl RsCount {
     }
 }
 
-pickled_class!(RsCount, Count, {
+rs_class!(RsCount(Count): no_args {
     #[new]
     fn new() -> Self {
         Self {
@@ -225,23 +221,8 @@ pickled_class!(RsCount, Count, {
         xs: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
         let k = Self::items(xs)?;
-        let mut inner = self.lock();
-        let start = inner.n();
-        let len = usize::try_from(k)
-            .map_err(|_| PyValueError::new_err("too many items to accumulate"))?;
-        let mut out = Vec::with_capacity(len);
-        let mut n = start;
-        for _ in 0..len {
-            n = n.saturating_add(1);
-            // Exact up to 2^53, as any float64 array.
-            out.push(n as f64);
-        }
-        inner.add(k);
+        let out = self.lock().accumulate_calls(k)?;
         Ok(numpy::PyArray1::from_vec(py, out))
-    }
-
-    fn __getnewargs__<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyTuple> {
-        pyo3::types::PyTuple::empty(py)
     }
 });
 

@@ -15,7 +15,7 @@ pub struct RsQuantile {
     inner: Mutex<Quantile>,
 }
 
-univariate_class!(RsQuantile, Quantile, {
+rs_class!(RsQuantile(Quantile): univariate {
     #[new]
     #[pyo3(signature = (q = 0.5))]
     fn new(q: f64) -> PyResult<Self> {
@@ -42,7 +42,7 @@ pub struct RsMAD {
     inner: Mutex<MAD>,
 }
 
-univariate_class!(RsMAD, MAD, {
+rs_class!(RsMAD(MAD): univariate, no_args {
     #[new]
     fn new() -> PyResult<PyClassInitializer<Self>> {
         Ok(
@@ -57,10 +57,6 @@ univariate_class!(RsMAD, MAD, {
     fn median_value(&self) -> Option<f64> {
         self.lock().median()
     }
-
-    fn __getnewargs__<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyTuple> {
-        pyo3::types::PyTuple::empty(py)
-    }
 });
 
 /// Interquartile range from two P² estimators (Rust core of `river.stats.IQR`).
@@ -69,7 +65,7 @@ pub struct RsIQR {
     inner: Mutex<IQR>,
 }
 
-univariate_class!(RsIQR, IQR, {
+rs_class!(RsIQR(IQR): univariate {
     #[new]
     #[pyo3(signature = (q_inf = 0.25, q_sup = 0.75))]
     fn new(q_inf: f64, q_sup: f64) -> PyResult<Self> {
@@ -107,7 +103,7 @@ fn statistic_name(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     })
 }
 
-pickled_class!(RsKolmogorovSmirnov, KolmogorovSmirnov, {
+rs_class!(RsKolmogorovSmirnov(KolmogorovSmirnov): {
     #[new]
     #[pyo3(signature = (statistic = String::from("ks")), text_signature = "(statistic='ks')")]
     fn new(#[pyo3(from_py_with = statistic_name)] statistic: String) -> PyResult<Self> {

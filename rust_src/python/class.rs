@@ -1,0 +1,290 @@
+//! The plumbing every `Rs*` class shares, univariate or bivariate, written once.
+//!
+//! A class declares what it is and adds its own methods (constructor, getters,
+//! `__getnewargs__`); `rs_class!` writes the rest:
+//!
+//! ```text
+//! rs_class!(RsVar(Var): weighted, merge { #[new] fn new(...) ... });
+//! ```
+//!
+//! Every class gets `lock()`, pickling (`__getstate__`/`__setstate__`, versioned by
+//! `core::state`), `_adopt` (clone with the fitted state, `core::Adopt`) and `__sizeof__`.
+//! Features add:
+//!
+//! - `univariate`: `update(x)`, `get`, `update_many(xs)` and `accumulate(xs)` over a
+//!   `core::Univariate`;
+//! - `weighted`: the same with `update(x, w)`, `revert(x, w)` and `n` over a
+//!   `core::moments::Weighted`, batches named `X` as in River;
+//! - `merge`: `+ - += -=` over `core::moments::Merge` (Chan et al.);
+//! - `pairs`: `update_many(X, Y)` over a core with `update_many(&[f64], &[f64])`;
+//! - `no_args`: the empty `__getnewargs__` of a class without parameters.
+//!
+//! Why one macro that gathers every method into one `#[pymethods]` block, rather than one
+//! small macro per feature, each writing its own block: PyO3 accepts several blocks per
+//! class only with its `multiple-pymethods` feature, which registers the blocks through the
+//! `inventory` crate (constructors that run when the library is loaded, linker sections that
+//! not every platform supports), a dependency and a load-time mechanism the wheels would
+//! carry for no gain at run time. The macro instead walks its feature list and appends each
+//! feature's methods (`@with` rules), so a call site reads as a plain declaration.
+//!
+//! Classes are `frozen` and keep their core behind a `Mutex`: a batch call releases the GIL
+//! while it works, and other threads then wait for it instead of failing a borrow check.
+//! The guard is always dropped before the GIL is taken back, so the two locks cannot deadlock.
+
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+
+use super::convert::Floats;
+
+/// Batches shorter than this keep the GIL: releasing it costs more than it frees.
+pub const DETACH_AT: usize = 1 << 15;
+
+/// Runs `work` over the values of `batches`, without the GIL when that is sound and pays.
+///
+/// A numpy array is borrowed without copying, and once the GIL is released another thread
+/// may write to it: a data race, and a way around the NaN check. So a batch that borrows
+/// numpy memory keeps the GIL, unless the statistic's updates are slow
+/// (`copy_to_detach`, from `core::Univariate::SLOW_UPDATES`): then the batch is copied first,
+/// with the GIL still held, and the copy is read without it. Copying costs a few ns per
+/// value, as much as a fast statistic's whole update. Values collected from other inputs
+/// are already ours and always run without the GIL. `work` checks the slices it is given,
+/// so what is checked is what is applied.
+pub fn run_batch<T: Send, const N: usize>(
+    py: Python<'_>,
+    batches: [&Floats<'_>; N],
+    copy_to_detach: bool,
+    work: impl FnOnce([&[f64]; N]) -> T + Send,
+) -> T {
+    let len = batches
+        .iter()
+        .map(|b| b.as_slice().len())
+        .max()
+        .unwrap_or(0);
+    let borrowed = batches.iter().any(|b| b.is_borrowed());
+    if len < DETACH_AT || (borrowed && !copy_to_detach) {
+        return work(batches.map(Floats::as_slice));
+    }
+    let owned = batches.map(Floats::to_owned_values);
+    py.detach(|| work(owned.each_ref().map(|values| &**values)))
+}
+
+/// A new, empty object of `slf`'s Python type (a subclass, when `slf` is one), built from
+/// `slf.__getnewargs__()` like `copy` and `pickle` do.
+pub fn new_like<'py, T: pyo3::PyClass>(slf: &Bound<'py, T>) -> PyResult<Bound<'py, T>> {
+    let slf = slf.as_any();
+    let args = slf.call_method0("__getnewargs__")?.cast_into::<PyTuple>()?;
+    Ok(slf.get_type().call1(args)?.cast_into::<T>()?)
+}
+
+macro_rules! rs_class {
+    ($rs:ident($core:ty): $($feature:ident),* { $($own:tt)* }) => {
+        rs_class!(@with $rs, $core, [$($feature)*], [$($own)*]);
+    };
+
+    (@with $rs:ident, $core:ty, [univariate $($rest:tt)*], [$($methods:tt)*]) => {
+        rs_class!(@with $rs, $core, [(batch xs) $($rest)*], [$($methods)*
+            /// Update with one value (a real number, not NaN).
+            fn update(&self, x: &pyo3::Bound<'_, pyo3::PyAny>) -> pyo3::PyResult<()> {
+                let x = $crate::python::convert::to_value(x, "x")?;
+                $crate::core::Univariate::update(&mut *self.lock(), x);
+                Ok(())
+            }
+        ]);
+    };
+
+    (@with $rs:ident, $core:ty, [weighted $($rest:tt)*], [$($methods:tt)*]) => {
+        rs_class!(@with $rs, $core, [(batch X) $($rest)*], [$($methods)*
+            /// Update with `x` of weight `w`.
+            #[pyo3(
+                signature = (x, w = $crate::python::convert::Weight(1.0)),
+                text_signature = "($self, x, w=1.0)"
+            )]
+            fn update(
+                &self,
+                x: &pyo3::Bound<'_, pyo3::PyAny>,
+                w: $crate::python::convert::Weight,
+            ) -> pyo3::PyResult<()> {
+                let x = $crate::python::convert::to_value(x, "x")?;
+                $crate::core::moments::Weighted::update_weighted(&mut *self.lock(), x, w.0)?;
+                Ok(())
+            }
+
+            /// Undo an update with `x` of weight `w`.
+            #[pyo3(
+                signature = (x, w = $crate::python::convert::Weight(1.0)),
+                text_signature = "($self, x, w=1.0)"
+            )]
+            fn revert(
+                &self,
+                x: &pyo3::Bound<'_, pyo3::PyAny>,
+                w: $crate::python::convert::Weight,
+            ) -> pyo3::PyResult<()> {
+                let x = $crate::python::convert::to_value(x, "x")?;
+                $crate::core::moments::Weighted::revert_weighted(&mut *self.lock(), x, w.0)?;
+                Ok(())
+            }
+
+            /// The sum of the weights (the count when every weight is 1).
+            #[getter]
+            fn n(&self) -> f64 {
+                $crate::core::moments::Weighted::n(&*self.lock())
+            }
+        ]);
+    };
+
+    (@with $rs:ident, $core:ty, [(batch $xs:ident) $($rest:tt)*], [$($methods:tt)*]) => {
+        rs_class!(@with $rs, $core, [$($rest)*], [$($methods)*
+            /// The current value, None when there is none yet.
+            fn get(&self) -> Option<f64> {
+                $crate::core::Univariate::get(&*self.lock())
+            }
+
+            /// Update with every value of an iterable or 1-D array, all or nothing.
+            #[allow(non_snake_case)]
+            fn update_many(
+                &self,
+                py: pyo3::Python<'_>,
+                $xs: &pyo3::Bound<'_, pyo3::PyAny>,
+            ) -> pyo3::PyResult<()> {
+                let xs = $crate::python::convert::to_floats($xs, None)?;
+                let work = |[xs]: [&[f64]; 1]| {
+                    $crate::core::Univariate::try_update_many(&mut *self.lock(), xs)
+                };
+                let slow = <$core as $crate::core::Univariate>::SLOW_UPDATES;
+                Ok($crate::python::class::run_batch(py, [&xs], slow, work)?)
+            }
+
+            /// Update with every value and return the statistic's value after each one.
+            #[allow(non_snake_case)]
+            fn accumulate<'py>(
+                &self,
+                py: pyo3::Python<'py>,
+                $xs: &pyo3::Bound<'py, pyo3::PyAny>,
+            ) -> pyo3::PyResult<pyo3::Bound<'py, numpy::PyArray1<f64>>> {
+                let xs = $crate::python::convert::to_floats($xs, None)?;
+                let work = |[xs]: [&[f64]; 1]| {
+                    $crate::core::check_values(xs)?;
+                    Ok::<_, $crate::error::StatsError>(
+                        $crate::core::Univariate::accumulate(&mut *self.lock(), xs),
+                    )
+                };
+                let slow = <$core as $crate::core::Univariate>::SLOW_UPDATES;
+                let out = $crate::python::class::run_batch(py, [&xs], slow, work)?;
+                Ok(numpy::PyArray1::from_vec(py, out))
+            }
+        ]);
+    };
+
+    // `a + b` and `a - b` build a new object of `a`'s Python type and leave both operands
+    // unchanged; the operand is copied before anything is locked, so `a += a` cannot deadlock.
+    (@with $rs:ident, $core:ty, [merge $($rest:tt)*], [$($methods:tt)*]) => {
+        rs_class!(@with $rs, $core, [$($rest)*], [$($methods)*
+            fn __add__<'py>(
+                slf: &pyo3::Bound<'py, Self>,
+                other: &pyo3::Bound<'py, Self>,
+            ) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::PyAny>> {
+                let b = other.get().lock().clone();
+                let mut a = slf.get().lock().clone();
+                $crate::core::moments::Merge::merge(&mut a, &b);
+                let built = $crate::python::class::new_like(slf)?;
+                *built.get().lock() = a;
+                Ok(built.into_any())
+            }
+
+            fn __sub__<'py>(
+                slf: &pyo3::Bound<'py, Self>,
+                other: &pyo3::Bound<'py, Self>,
+            ) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::PyAny>> {
+                let b = other.get().lock().clone();
+                let mut a = slf.get().lock().clone();
+                $crate::core::moments::Merge::unmerge(&mut a, &b);
+                let built = $crate::python::class::new_like(slf)?;
+                *built.get().lock() = a;
+                Ok(built.into_any())
+            }
+
+            fn __iadd__(&self, other: &pyo3::Bound<'_, Self>) {
+                let b = other.get().lock().clone();
+                $crate::core::moments::Merge::merge(&mut *self.lock(), &b);
+            }
+
+            fn __isub__(&self, other: &pyo3::Bound<'_, Self>) {
+                let b = other.get().lock().clone();
+                $crate::core::moments::Merge::unmerge(&mut *self.lock(), &b);
+            }
+        ]);
+    };
+
+    (@with $rs:ident, $core:ty, [pairs $($rest:tt)*], [$($methods:tt)*]) => {
+        rs_class!(@with $rs, $core, [$($rest)*], [$($methods)*
+            /// Update with the pairs (X[i], Y[i]), all or nothing.
+            #[allow(non_snake_case)]
+            fn update_many(
+                &self,
+                py: pyo3::Python<'_>,
+                X: &pyo3::Bound<'_, pyo3::PyAny>,
+                Y: &pyo3::Bound<'_, pyo3::PyAny>,
+            ) -> pyo3::PyResult<()> {
+                let xs = $crate::python::convert::to_floats(X, Some("X"))?;
+                let ys = $crate::python::convert::to_floats(Y, Some("Y"))?;
+                let work = |[xs, ys]: [&[f64]; 2]| {
+                    $crate::core::moments::check_pairs(xs, ys)?;
+                    self.lock().update_many(xs, ys);
+                    Ok::<_, $crate::error::StatsError>(())
+                };
+                // Co-moment updates are a few multiplications: not worth copying.
+                Ok($crate::python::class::run_batch(py, [&xs, &ys], false, work)?)
+            }
+        ]);
+    };
+
+    (@with $rs:ident, $core:ty, [no_args $($rest:tt)*], [$($methods:tt)*]) => {
+        rs_class!(@with $rs, $core, [$($rest)*], [$($methods)*
+            fn __getnewargs__<'py>(&self, py: pyo3::Python<'py>) -> pyo3::Bound<'py, pyo3::types::PyTuple> {
+                pyo3::types::PyTuple::empty(py)
+            }
+        ]);
+    };
+
+    (@with $rs:ident, $core:ty, [], [$($methods:tt)*]) => {
+        impl $rs {
+            #[inline]
+            fn lock(&self) -> std::sync::MutexGuard<'_, $core> {
+                // A poisoned lock would mean a panic inside the core, which is a bug; the
+                // state it guards is still a valid value, so go on with it.
+                self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+            }
+        }
+
+        #[pyo3::pymethods]
+        impl $rs {
+            fn __getstate__<'py>(&self, py: pyo3::Python<'py>) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::types::PyBytes>> {
+                let bytes = $crate::core::state::dump(&*self.lock())?;
+                Ok(pyo3::types::PyBytes::new(py, &bytes))
+            }
+
+            fn __setstate__(&self, state: &pyo3::Bound<'_, pyo3::PyAny>) -> pyo3::PyResult<()> {
+                let loaded: $core = $crate::core::state::load($crate::python::convert::state_bytes(state)?)?;
+                let mut current = self.lock();
+                $crate::core::state::Persist::check_replaces(&loaded, &current)?;
+                *current = loaded;
+                Ok(())
+            }
+
+            /// Take `fitted`'s data under this object's parameters (what `clone(new_params,
+            /// include_attributes=True)` needs); ValueError, nothing changed, where a parameter
+            /// that shapes the data differs.
+            fn _adopt(&self, fitted: &pyo3::Bound<'_, Self>) -> pyo3::PyResult<()> {
+                let fitted = fitted.get().lock().clone();
+                $crate::core::Adopt::adopt(&mut *self.lock(), &fitted)?;
+                Ok(())
+            }
+
+            fn __sizeof__(&self) -> usize {
+                std::mem::size_of::<Self>() + $crate::core::state::Persist::heap_bytes(&*self.lock())
+            }
+
+            $($methods)*
+        }
+    };
+}
