@@ -50,14 +50,16 @@ WHEEL_ARCH := $(firstword $(subst -, ,$(WHEEL_TARGET)))
 
 wheel: $(DEPS) ## release wheel in dist/: manylinux2014 x86_64, abi3 cp310 (WHEEL_TARGET, WHEEL_PLAT)
 	rustup target list --installed | grep -qx $(WHEEL_TARGET) || rustup target add $(WHEEL_TARGET)
-	rm -rf build dist/raw dist/river-*-$(WHEEL_PLAT).*.whl && mkdir -p dist
+	rm -rf build dist/raw dist/river-*-$(WHEEL_PLAT)*.whl && mkdir -p dist
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" CARGO="$(CURDIR)/tools/zigcargo" CARGO_BUILD_TARGET=$(WHEEL_TARGET) \
 		CARGO_TARGET_DIR="$(CURDIR)/target/wheel" CARGO_ZIGBUILD_PYTHON_PATH="$(CURDIR)/$(PY)" \
 		SETUPTOOLS_RUST_CARGO_PROFILE=release _PYTHON_HOST_PLATFORM=linux-$(WHEEL_ARCH) \
 		$(PY) -m build --wheel --no-isolation --outdir dist/raw >dist/build-$(WHEEL_ARCH).log 2>&1 \
 		|| { tail -n 40 dist/build-$(WHEEL_ARCH).log; exit 1; }
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m auditwheel repair --plat $(WHEEL_PLAT) -w dist dist/raw/*.whl
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m auditwheel repair --plat auto -w dist dist/raw/*.whl
 	rm -rf build dist/raw
+	@# auditwheel tags the wheel with the oldest platform its symbols allow; it must be WHEEL_PLAT.
+	ls dist/river-*-$(WHEEL_PLAT)*.whl
 
 test-rust: ## cargo test of the pure-Rust core (no Python involved)
 	cargo test --profile fast
