@@ -267,6 +267,7 @@ def test_suite_passes_against_the_installed_wheel(wheel, version, tmp_path, caps
     # Everything selected ran and passed: no failure, error or skip; xfails only where known.
     xfailed = r"(, \d+ xfailed)?(, \d+ xpassed)?" if version == "3.10" else ""
     assert re.fullmatch(rf"=* ?\d+ passed{xfailed}(, \d+ warnings?)? in [\d.]+s.*", summary), summary
+    shutil.rmtree(venv_dir)  # hundreds of MB with scipy; pytest would keep three runs' worth
     with capsys.disabled():
         print(
             f"\nCPython {version} ({python}): venv and install {installed - start:.1f} s, "
