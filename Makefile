@@ -12,7 +12,7 @@ RUST_SOURCES := $(shell find rust_src -name '*.rs') Cargo.toml setup.py
 PROFILE ?= release
 
 .DEFAULT_GOAL := all
-.PHONY: all help venv build dev demo test test-rust test-python lint format docs docs-serve browser bench fuzz fuzz-smoke clean
+.PHONY: all help venv build dev demo wheel test test-rust test-python lint format docs docs-serve browser bench fuzz fuzz-smoke clean
 
 all: format build lint test ## format, build, lint and test
 
@@ -39,6 +39,27 @@ dev: ## rebuild the extension with the fast profile (no LTO) for the edit loop
 
 demo: $(EXT) ## run the main job: stream the built-in sample through a few statistics
 	$(PY) -m river.stats --every 500
+
+# A release wheel (fat LTO) for Linux without Docker: cargo-zigbuild has zig link the extension
+# against glibc 2.17 whatever this machine's glibc (tools/zigcargo), and auditwheel checks the
+# symbols and tags the wheel manylinux2014. Another target, e.g. WHEEL_TARGET=aarch64-unknown-linux-gnu
+# WHEEL_PLAT=manylinux2014_aarch64, or x86_64-unknown-linux-musl with musllinux_1_2_x86_64.
+WHEEL_TARGET ?= x86_64-unknown-linux-gnu
+WHEEL_PLAT ?= manylinux2014_x86_64
+WHEEL_ARCH := $(firstword $(subst -, ,$(WHEEL_TARGET)))
+
+wheel: $(DEPS) ## release wheel in dist/: manylinux2014 x86_64, abi3 cp310 (WHEEL_TARGET, WHEEL_PLAT)
+	rustup target list --installed | grep -qx $(WHEEL_TARGET) || rustup target add $(WHEEL_TARGET)
+	rm -rf build dist/raw dist/river-*-$(WHEEL_PLAT)*.whl && mkdir -p dist
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" CARGO="$(CURDIR)/tools/zigcargo" CARGO_BUILD_TARGET=$(WHEEL_TARGET) \
+		CARGO_TARGET_DIR="$(CURDIR)/target/wheel" CARGO_ZIGBUILD_PYTHON_PATH="$(CURDIR)/$(PY)" \
+		SETUPTOOLS_RUST_CARGO_PROFILE=release _PYTHON_HOST_PLATFORM=linux-$(WHEEL_ARCH) \
+		$(PY) -m build --wheel --no-isolation --outdir dist/raw >dist/build-$(WHEEL_ARCH).log 2>&1 \
+		|| { tail -n 40 dist/build-$(WHEEL_ARCH).log; exit 1; }
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m auditwheel repair --plat auto -w dist dist/raw/*.whl
+	rm -rf build dist/raw
+	@# auditwheel tags the wheel with the oldest platform its symbols allow; it must be WHEEL_PLAT.
+	ls dist/river-*-$(WHEEL_PLAT)*.whl
 
 test-rust: ## cargo test of the pure-Rust core, overflow checks and debug assertions on
 	cargo test --profile checked
@@ -115,4 +136,4 @@ fuzz-smoke: ## a short fuzz run of the state decoders (SMOKE_SECONDS=45), no car
 		-artifact_prefix=fuzz/artifacts/ -print_final_stats=1
 
 clean: ## remove builds and the virtual environment
-	rm -rf target build site $(VENV) river/stats/*.so
+	rm -rf target build dist site $(VENV) river/stats/*.so
