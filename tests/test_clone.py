@@ -232,7 +232,7 @@ def test_clone_with_attributes_refuses_a_new_param_that_shapes_the_state(name, n
     assert snapshot(stat) == before
     # Without the fitted data, any parameter may change.
     fresh = stat.clone(new)
-    assert fresh._get_params() == {**entry.params, **new}
+    assert fresh._get_params() == {**stat._get_params(), **new}
     assert exact(fresh.get()) == exact(entry.make({**entry.params, **new}).get())
 
 

@@ -36,7 +36,8 @@ NAN = math.nan
 
 
 def _floating_types() -> frozenset[type]:
-    out, todo = set(), [np.floating]
+    out: set[type] = set()
+    todo: list[type] = [np.floating]
     while todo:
         t = todo.pop()
         out.add(t)
@@ -75,7 +76,7 @@ def nan_keys_merged(
     """
     if not any(is_nan(k) for k in d):
         return d
-    out = d.copy()  # the same type, Counter or defaultdict with its factory included
+    out = typing.cast(_D, d.copy())  # the same type, Counter or defaultdict with its factory
     out.clear()
     for k, v in d.items():
         if is_nan(k):

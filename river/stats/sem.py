@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from river.stats._rust_stats import RsSEM
 from river.stats.var import Var
 
 __all__ = ["SEM"]
 
 
-class SEM(Var):
+class SEM(RsSEM, Var):
     """Running standard error of the mean, `sqrt(var / n)`.
 
     `var` is the running variance of `stats.Var` with the same `ddof` and `n` the sum of
@@ -42,10 +43,6 @@ class SEM(Var):
     [^2]: [Wikipedia article on algorithms for calculating variance](https://en.wikipedia.org/wiki/Algorithms_for_calculating_variance)
 
     """
-
-    def __new__(cls, ddof: int = 1) -> SEM:
-        # The same Rust state as Var, read as a standard error.
-        return super().__new__(cls, ddof, standard_error=True)
 
     def __init__(self, ddof: int = 1) -> None:
         pass

@@ -1,4 +1,5 @@
-//! Rust classes of the moments family: RsMean, RsVar (also the core of SEM), RsCov,
+//! Rust classes of the moments family: RsMean, RsVar, RsSEM (a variance read as a standard
+//! error), RsCov,
 //! RsPearsonCorr, RsEWVar and RsEWCov.
 //!
 //! Mean and Var are `weighted` and Cov/PearsonCorr take a weight too; all four `merge`
@@ -32,7 +33,7 @@ macro_rules! comoment_class {
     ($rs:ident, $core:ty, { $($extra:tt)* }) => {
         rs_class!($rs($core): merge, pairs {
             #[new]
-            #[pyo3(signature = (ddof = None))]
+            #[pyo3(signature = (ddof = None), text_signature = "(ddof=1)")]
             fn new(ddof: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
                 let ddof = ddof.map_or(Ok(1), to_ddof)?;
                 Ok(Self {
@@ -117,22 +118,42 @@ impl RsMean {
 }
 
 /// Weighted running variance (Rust core of `river.stats.Var` and `river.stats.SEM`).
-///
-/// With `standard_error=True` the value is the standard error of the mean,
-/// `sqrt(var / n)`, and None while empty.
 #[pyclass(frozen, subclass, module = "river.stats._rust_stats")]
 pub struct RsVar {
     inner: Mutex<Var>,
 }
 
-rs_class!(RsVar(Var): weighted, merge {
-    #[new]
-    #[pyo3(signature = (ddof = None, *, standard_error = false))]
-    fn new(ddof: Option<&Bound<'_, PyAny>>, standard_error: bool) -> PyResult<Self> {
+impl RsVar {
+    /// A variance (`ddof` defaulting to 1), read as a standard error when `standard_error`.
+    fn with(ddof: Option<&Bound<'_, PyAny>>, standard_error: bool) -> PyResult<Self> {
         let ddof = ddof.map_or(Ok(1), to_ddof)?;
         Ok(Self {
             inner: Mutex::new(Var::new(ddof, standard_error)),
         })
+    }
+}
+
+/// Standard error of the mean, `sqrt(var / n)` and None while empty (Rust core of
+/// `river.stats.SEM`). It adds nothing to `RsVar` but its constructor, which reads the
+/// variance as a standard error, so that `SEM` subclasses `Var` as in River and has
+/// River's signature.
+#[pyclass(frozen, subclass, extends = RsVar, module = "river.stats._rust_stats")]
+pub struct RsSEM {}
+
+#[pymethods]
+impl RsSEM {
+    #[new]
+    #[pyo3(signature = (ddof = None), text_signature = "(ddof=1)")]
+    fn new(ddof: Option<&Bound<'_, PyAny>>) -> PyResult<PyClassInitializer<Self>> {
+        Ok(PyClassInitializer::from(RsVar::with(ddof, true)?).add_subclass(Self {}))
+    }
+}
+
+rs_class!(RsVar(Var): weighted, merge {
+    #[new]
+    #[pyo3(signature = (ddof = None), text_signature = "(ddof=1)")]
+    fn new(ddof: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        Self::with(ddof, false)
     }
 
     #[getter]
@@ -275,6 +296,7 @@ rs_class!(RsEWCov(EWCov): pairs {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RsMean>()?;
     m.add_class::<RsVar>()?;
+    m.add_class::<RsSEM>()?;
     m.add_class::<RsCov>()?;
     m.add_class::<RsPearsonCorr>()?;
     m.add_class::<RsEWVar>()?;
