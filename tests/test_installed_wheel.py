@@ -210,27 +210,6 @@ def test_river_is_the_installed_wheel_and_no_toolchain_is_on_path():
 """
 
 
-# A known difference on Python 3.10, loaded as a plugin (-p): PyO3 names the argument that failed
-# to convert (a str for a float...) in an exception note, and notes are Python 3.11+. On 3.10 the
-# TypeError still comes, but its message does not say which argument: only that assertion of the
-# constructor test may fail (xfail raises=AssertionError); a wrong exception type still fails.
-KNOWN_ON_310 = """
-import sys
-
-import pytest
-
-TEST = "tests/test_bad_input.py::test_invalid_constructor_arguments["
-REASON = "Python 3.10 has no exception notes: PyO3's TypeError does not name the argument"
-
-
-def pytest_collection_modifyitems(items):
-    if sys.version_info < (3, 11):
-        for item in items:
-            if item.nodeid.startswith(TEST):
-                item.add_marker(pytest.mark.xfail(raises=AssertionError, strict=False, reason=REASON))
-"""
-
-
 @pytest.mark.parametrize("version", INTERPRETERS, ids=[f"cp{v}" for v in INTERPRETERS])
 def test_suite_passes_against_the_installed_wheel(wheel, version, tmp_path, capsys):
     python = find_python(version)
@@ -258,15 +237,13 @@ def test_suite_passes_against_the_installed_wheel(wheel, version, tmp_path, caps
     )
     shutil.copy(ROOT / "pyproject.toml", suite)
     (suite / "tests" / "test_installed_origin.py").write_text(ORIGIN_TEST)
-    (suite / "known_on_310.py").write_text(KNOWN_ON_310)
     selected = [*SUITE, *(OLDEST_ONLY if version == INTERPRETERS[0] else []), "test_installed_origin.py"]
     tests = [f"tests/{name}" for name in selected]
-    args = ["-p", "no:cacheprovider", "-p", "known_on_310", "-q", "--pyargs", "river", *tests]
+    args = ["-p", "no:cacheprovider", "-q", "--pyargs", "river", *tests]
     done = run([py, "-m", "pytest", *args], cwd=suite, env=env)
     summary = done.stdout.strip().splitlines()[-1]
-    # Everything selected ran and passed: no failure, error or skip; xfails only where known.
-    xfailed = r"(, \d+ xfailed)?(, \d+ xpassed)?" if version == "3.10" else ""
-    assert re.fullmatch(rf"=* ?\d+ passed{xfailed}(, \d+ warnings?)? in [\d.]+s.*", summary), summary
+    # Everything selected ran and passed: no failure, error, skip or xfail.
+    assert re.fullmatch(r"=* ?\d+ passed(, \d+ warnings?)? in [\d.]+s.*", summary), summary
     shutil.rmtree(venv_dir)  # hundreds of MB with scipy; pytest would keep three runs' worth
     with capsys.disabled():
         print(

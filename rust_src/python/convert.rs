@@ -102,6 +102,38 @@ pub fn to_value(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
     Ok(x)
 }
 
+/// Constructor parameters converted so that the message names the parameter on every Python:
+/// PyO3 names an argument that failed to convert only in an exception note, which Python 3.10
+/// does not have. Used as `#[pyo3(from_py_with = param::q)] q: f64`. NaN passes: each core's
+/// range check refuses it by name.
+pub mod param {
+    use pyo3::exceptions::PyTypeError;
+    use pyo3::prelude::*;
+
+    macro_rules! reals {
+        ($($name:ident),* $(,)?) => {
+            $(
+                #[doc = concat!("`", stringify!($name), "`: a real number, as for `x`.")]
+                pub fn $name(obj: &Bound<'_, PyAny>) -> PyResult<f64> {
+                    super::to_real(obj, super::Name::Arg(stringify!($name)))
+                }
+            )*
+        };
+    }
+
+    reals!(q, q_inf, q_sup, fading_factor, prior, prior_weight);
+
+    /// `bias`: a bool (numpy's too), as PyO3 takes it, with the name in the message.
+    pub fn bias(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+        obj.extract::<bool>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "bias must be a bool, got {}",
+                super::type_name(obj)
+            ))
+        })
+    }
+}
+
 /// An integer argument as Python's `operator.index` gives it: ints and numpy integers;
 /// bools and floats are refused with TypeError naming the argument.
 pub fn to_index<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyAny>> {

@@ -12,7 +12,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyType;
 
-use super::convert::{to_index, to_value, Weight};
+use super::convert::{param, to_index, to_value, Weight};
 use crate::core::ew_moments::{EWCov, EWVar};
 use crate::core::moments::{Cov, Mean, PearsonCorr, Var};
 
@@ -241,7 +241,7 @@ pub struct RsEWVar {
 rs_class!(RsEWVar(EWVar): univariate {
     #[new]
     #[pyo3(signature = (fading_factor = 0.5))]
-    fn new(fading_factor: f64) -> PyResult<Self> {
+    fn new(#[pyo3(from_py_with = param::fading_factor)] fading_factor: f64) -> PyResult<Self> {
         Ok(Self {
             inner: Mutex::new(EWVar::new(fading_factor)?),
         })
@@ -266,7 +266,7 @@ pub struct RsEWCov {
 rs_class!(RsEWCov(EWCov): pairs {
     #[new]
     #[pyo3(signature = (fading_factor = 0.5))]
-    fn new(fading_factor: f64) -> PyResult<Self> {
+    fn new(#[pyo3(from_py_with = param::fading_factor)] fading_factor: f64) -> PyResult<Self> {
         Ok(Self {
             inner: Mutex::new(EWCov::new(fading_factor)?),
         })

@@ -4,7 +4,7 @@ use std::sync::Mutex;
 
 use pyo3::prelude::*;
 
-use super::convert::to_int;
+use super::convert::{param, to_int};
 use crate::core::rolling_quantile::{RollingIQR, RollingQuantile};
 
 /// Exact rolling quantile (Rust core of `river.stats.RollingQuantile`).
@@ -16,7 +16,7 @@ pub struct RsRollingQuantile {
 rs_class!(RsRollingQuantile(RollingQuantile): univariate {
     #[new]
     #[pyo3(signature = (q, window_size))]
-    fn new(q: f64, window_size: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn new(#[pyo3(from_py_with = param::q)] q: f64, window_size: &Bound<'_, PyAny>) -> PyResult<Self> {
         let window_size = to_int(window_size, "window_size")?;
         Ok(Self {
             inner: Mutex::new(RollingQuantile::new(q, window_size)?),
@@ -52,7 +52,11 @@ pub struct RsRollingIQR {
 rs_class!(RsRollingIQR(RollingIQR): univariate {
     #[new]
     #[pyo3(signature = (window_size, q_inf = 0.25, q_sup = 0.75))]
-    fn new(window_size: &Bound<'_, PyAny>, q_inf: f64, q_sup: f64) -> PyResult<Self> {
+    fn new(
+        window_size: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = param::q_inf)] q_inf: f64,
+        #[pyo3(from_py_with = param::q_sup)] q_sup: f64,
+    ) -> PyResult<Self> {
         let window_size = to_int(window_size, "window_size")?;
         Ok(Self {
             inner: Mutex::new(RollingIQR::new(window_size, q_inf, q_sup)?),

@@ -4,6 +4,8 @@ use std::sync::Mutex;
 
 use pyo3::prelude::*;
 
+use super::convert::param;
+
 use crate::core::ewmean::EWMean;
 use crate::core::ptp::PeakToPeak;
 
@@ -16,7 +18,7 @@ pub struct RsEWMean {
 rs_class!(RsEWMean(EWMean): univariate {
     #[new]
     #[pyo3(signature = (fading_factor = 0.5))]
-    fn new(fading_factor: f64) -> PyResult<Self> {
+    fn new(#[pyo3(from_py_with = param::fading_factor)] fading_factor: f64) -> PyResult<Self> {
         Ok(Self {
             inner: Mutex::new(EWMean::new(fading_factor)?),
         })

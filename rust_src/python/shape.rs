@@ -6,7 +6,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use super::convert::{to_int, to_value};
+use super::convert::{param, to_int, to_value};
 use crate::core::autocorr::AutoCorr;
 use crate::core::counting::{BayesianMean, Count, Sum};
 use crate::core::shape::{Kurtosis, Skew};
@@ -20,7 +20,7 @@ pub struct RsSkew {
 rs_class!(RsSkew(Skew): univariate {
     #[new]
     #[pyo3(signature = (bias = false))]
-    fn new(bias: bool) -> Self {
+    fn new(#[pyo3(from_py_with = param::bias)] bias: bool) -> Self {
         Self {
             inner: Mutex::new(Skew::new(bias)),
         }
@@ -45,7 +45,7 @@ pub struct RsKurtosis {
 rs_class!(RsKurtosis(Kurtosis): univariate {
     #[new]
     #[pyo3(signature = (bias = false))]
-    fn new(bias: bool) -> Self {
+    fn new(#[pyo3(from_py_with = param::bias)] bias: bool) -> Self {
         Self {
             inner: Mutex::new(Kurtosis::new(bias)),
         }
@@ -117,7 +117,10 @@ pub struct RsBayesianMean {
 rs_class!(RsBayesianMean(BayesianMean): univariate {
     #[new]
     #[pyo3(signature = (prior, prior_weight))]
-    fn new(prior: f64, prior_weight: f64) -> PyResult<Self> {
+    fn new(
+        #[pyo3(from_py_with = param::prior)] prior: f64,
+        #[pyo3(from_py_with = param::prior_weight)] prior_weight: f64,
+    ) -> PyResult<Self> {
         Ok(Self {
             inner: Mutex::new(BayesianMean::new(prior, prior_weight)?),
         })

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use pyo3::prelude::*;
 
-use super::convert::to_value;
+use super::convert::{param, to_value};
 use crate::core::ks::KolmogorovSmirnov;
 use crate::core::quantile::{Quantile, IQR, MAD};
 
@@ -18,7 +18,7 @@ pub struct RsQuantile {
 rs_class!(RsQuantile(Quantile): univariate {
     #[new]
     #[pyo3(signature = (q = 0.5))]
-    fn new(q: f64) -> PyResult<Self> {
+    fn new(#[pyo3(from_py_with = param::q)] q: f64) -> PyResult<Self> {
         Ok(Self {
             inner: Mutex::new(Quantile::new(q)?),
         })
@@ -68,7 +68,10 @@ pub struct RsIQR {
 rs_class!(RsIQR(IQR): univariate {
     #[new]
     #[pyo3(signature = (q_inf = 0.25, q_sup = 0.75))]
-    fn new(q_inf: f64, q_sup: f64) -> PyResult<Self> {
+    fn new(
+        #[pyo3(from_py_with = param::q_inf)] q_inf: f64,
+        #[pyo3(from_py_with = param::q_sup)] q_sup: f64,
+    ) -> PyResult<Self> {
         Ok(Self {
             inner: Mutex::new(IQR::new(q_inf, q_sup)?),
         })
