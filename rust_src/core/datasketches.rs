@@ -235,7 +235,7 @@ mod tests {
         assert_eq!((one.n(), one.min()), (1, Some(1.5)));
         let five = from_bytes(&hex(FIVE), 0).unwrap();
         assert_eq!(five.n(), 5);
-        assert_eq!(five.quantile(0.5), Some(4.5));
+        assert_eq!(five.quantile(0.5, false), Some(4.5));
         let thirty = from_bytes(&hex(THIRTY), 0).unwrap();
         assert_eq!((thirty.n(), thirty.levels().len()), (30, 3));
         assert_eq!(thirty.max(), Some(29.0));

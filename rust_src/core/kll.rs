@@ -455,32 +455,36 @@ impl Kll {
         items
     }
 
-    /// The value at normalized rank `q` in [0, 1] (None while empty): the smallest retained
-    /// item whose cumulative weight reaches `ceil(q n)` (DataSketches' inclusive rule).
-    pub fn quantile(&self, q: f64) -> Option<f64> {
-        if self.n == 0 {
-            return None;
-        }
-        Some(quantile_in(&self.sorted_view(), q, self.n))
+    /// The value at normalized rank `q` in [0, 1] (None while empty), by DataSketches' rules:
+    /// the first retained item whose cumulative weight exceeds `q n` (exclusive, the order
+    /// statistic at index `floor(q n)` while the sketch is exact), or reaches `ceil(q n)`
+    /// (inclusive).
+    pub fn quantile(&self, q: f64, inclusive: bool) -> Option<f64> {
+        self.quantiles(&[q], inclusive)
+            .and_then(|v| v.first().copied())
     }
 
     /// `quantile` for several ranks, building the sorted view once.
-    pub fn quantiles(&self, qs: &[f64]) -> Option<Vec<f64>> {
+    pub fn quantiles(&self, qs: &[f64], inclusive: bool) -> Option<Vec<f64>> {
         if self.n == 0 {
             return None;
         }
         let view = self.sorted_view();
-        Some(qs.iter().map(|&q| quantile_in(&view, q, self.n)).collect())
+        Some(
+            qs.iter()
+                .map(|&q| quantile_in(&view, q, self.n, inclusive))
+                .collect(),
+        )
     }
 
-    /// The normalized rank of `x`: the weight of the retained items `<= x`, over `n` (None
-    /// while empty).
-    pub fn rank(&self, x: f64) -> Option<f64> {
-        self.ranks(&[x]).and_then(|r| r.first().copied())
+    /// The normalized rank of `x`: the weight of the retained items `< x` (exclusive) or
+    /// `<= x` (inclusive), over `n` (None while empty).
+    pub fn rank(&self, x: f64, inclusive: bool) -> Option<f64> {
+        self.ranks(&[x], inclusive).and_then(|r| r.first().copied())
     }
 
     /// `rank` for several values, building the sorted view once.
-    pub fn ranks(&self, xs: &[f64]) -> Option<Vec<f64>> {
+    pub fn ranks(&self, xs: &[f64], inclusive: bool) -> Option<Vec<f64>> {
         if self.n == 0 {
             return None;
         }
@@ -490,7 +494,11 @@ impl Kll {
             xs.iter()
                 .map(|&x| {
                     let kx = key(x);
-                    let below = view.partition_point(|&(item, _)| item <= kx);
+                    let below = if inclusive {
+                        view.partition_point(|&(item, _)| item <= kx)
+                    } else {
+                        view.partition_point(|&(item, _)| item < kx)
+                    };
                     let weight = below
                         .checked_sub(1)
                         .and_then(|i| view.get(i))
@@ -502,9 +510,14 @@ impl Kll {
     }
 }
 
-fn quantile_in(view: &[(u64, u64)], q: f64, n: u64) -> f64 {
-    let target = (q * n as f64).ceil();
-    let i = view.partition_point(|&(_, c)| (c as f64) < target);
+fn quantile_in(view: &[(u64, u64)], q: f64, n: u64, inclusive: bool) -> f64 {
+    let target = q * n as f64;
+    let i = if inclusive {
+        let target = target.ceil();
+        view.partition_point(|&(_, c)| (c as f64) < target)
+    } else {
+        view.partition_point(|&(_, c)| (c as f64) <= target)
+    };
     view.get(i)
         .or_else(|| view.last())
         .map_or(f64::NAN, |&(x, _)| value(x))
@@ -585,7 +598,7 @@ impl Univariate for KLLQuantile {
     }
 
     fn get(&self) -> Option<f64> {
-        self.sketch.quantile(self.q)
+        self.sketch.quantile(self.q, false)
     }
 
     fn update_many(&mut self, xs: &[f64]) {
@@ -785,7 +798,7 @@ mod tests {
         (1..100)
             .map(|i| {
                 let q = f64::from(i) / 100.0;
-                let x = sketch.quantile(q).unwrap();
+                let x = sketch.quantile(q, false).unwrap();
                 let lo = sorted.partition_point(|&v| v < x) as f64 / n;
                 let hi = sorted.partition_point(|&v| v <= x) as f64 / n;
                 if q < lo {
@@ -837,12 +850,16 @@ mod tests {
         for x in [3.0, 1.0, 2.0] {
             s.update(x);
         }
-        assert_eq!(s.quantile(0.0), Some(1.0));
-        assert_eq!(s.quantile(0.5), Some(2.0));
-        assert_eq!(s.quantile(1.0), Some(3.0));
-        assert_eq!(s.rank(2.0), Some(2.0 / 3.0));
-        assert_eq!(s.rank(0.0), Some(0.0));
-        assert_eq!(Kll::new(200, 1).quantile(0.5), None);
+        assert_eq!(s.quantile(0.0, false), Some(1.0));
+        assert_eq!(s.quantile(0.5, false), Some(2.0));
+        assert_eq!(s.quantile(1.0, false), Some(3.0));
+        // Exclusive: index floor(q n); inclusive: index ceil(q n) - 1.
+        assert_eq!(s.quantile(2.0 / 3.0, false), Some(3.0));
+        assert_eq!(s.quantile(2.0 / 3.0, true), Some(2.0));
+        assert_eq!(s.rank(2.0, true), Some(2.0 / 3.0));
+        assert_eq!(s.rank(2.0, false), Some(1.0 / 3.0));
+        assert_eq!(s.rank(0.0, true), Some(0.0));
+        assert_eq!(Kll::new(200, 1).quantile(0.5, false), None);
     }
 
     #[test]
