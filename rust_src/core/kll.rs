@@ -74,6 +74,12 @@ pub fn total_capacity(k: u16, num_levels: usize) -> usize {
         .sum()
 }
 
+/// How many items level 0 gathers before it is compacted (see `Kll::compress_one`).
+#[inline]
+fn level0_batch(k: u16) -> usize {
+    (usize::from(k) / 4).max(MIN_LEVEL_WIDTH)
+}
+
 /// Checks `k` against the range DataSketches accepts for `m = 8`.
 pub fn check_k(k: i64) -> Result<u16> {
     match u16::try_from(k) {
@@ -121,7 +127,9 @@ pub struct Kll {
     max_key: u64,
     levels: Vec<Vec<u64>>,
     rng: u64,
-    /// Cached: `total_capacity(k, levels.len())` and the number of retained items.
+    /// Cached: each level's allowance, `total_capacity(k, levels.len())` and the number of
+    /// retained items.
+    caps: Vec<usize>,
     capacity: usize,
     retained: usize,
     /// Reused buffer for merges into a level (not part of the state).
@@ -155,10 +163,20 @@ impl Kll {
             max_key: 0,
             levels: vec![Vec::new()],
             rng: seed,
+            caps: vec![level_capacity(k, 1, 0)],
             capacity: total_capacity(k, 1),
             retained: 0,
             scratch: Vec::new(),
         }
+    }
+
+    /// Recomputes the cached allowances after the number of levels changed.
+    fn refresh_capacities(&mut self) {
+        let num_levels = self.levels.len();
+        self.caps.clear();
+        self.caps
+            .extend((0..num_levels).map(|h| level_capacity(self.k, num_levels, h)));
+        self.capacity = self.caps.iter().sum();
     }
 
     /// Rebuilds a sketch from its parts, checking every invariant. `levels[0]` may be in any
@@ -224,17 +242,20 @@ impl Kll {
                 (lo, hi)
             }
         };
-        Ok(Self {
+        let mut sketch = Self {
             k,
             n,
             min_key,
             max_key,
             levels,
             rng,
+            caps: Vec::new(),
             capacity,
             retained,
             scratch: Vec::new(),
-        })
+        };
+        sketch.refresh_capacities();
+        Ok(sketch)
     }
 
     pub fn k(&self) -> u16 {
@@ -339,16 +360,24 @@ impl Kll {
 
     /// Compacts the lowest level at or above its allowance, adding a level on top first when
     /// that is the top one.
+    ///
+    /// Unlike DataSketches, level 0 is compacted only once it holds `level0_batch(k)` items
+    /// (or when no level above is at its allowance): DataSketches' rule lets level 0 shrink to
+    /// its 8-item allowance, and then a compaction (a sort, a merge into level 1) frees only
+    /// about 4 slots, so most of an update's time goes to compacting. With a batch of `k/4`
+    /// items, a compaction sorts a few dozen keys at once and comes every `k/8` values or so.
     fn compress_one(&mut self) {
         let num_levels = self.levels.len();
-        let height = (0..num_levels)
-            .find(|&h| {
-                self.levels.get(h).map_or(0, Vec::len) >= level_capacity(self.k, num_levels, h)
-            })
-            .unwrap_or(num_levels.saturating_sub(1));
+        let len = |h: usize| self.levels.get(h).map_or(0, Vec::len);
+        let cap = |h: usize| self.caps.get(h).copied().unwrap_or(MIN_LEVEL_WIDTH);
+        let height = if len(0) >= level0_batch(self.k).max(cap(0)) {
+            0
+        } else {
+            (1..num_levels).find(|&h| len(h) >= cap(h)).unwrap_or(0)
+        };
         if height + 1 >= num_levels && num_levels < MAX_LEVELS {
             self.levels.push(Vec::new());
-            self.capacity = total_capacity(self.k, self.levels.len());
+            self.refresh_capacities();
         }
         self.compact(height);
     }
@@ -418,6 +447,7 @@ impl Kll {
             }
             while self.levels.len() <= h {
                 self.levels.push(Vec::new());
+                self.refresh_capacities();
             }
             let mut scratch = std::mem::take(&mut self.scratch);
             if let Some(mine) = self.levels.get_mut(h) {
@@ -428,7 +458,6 @@ impl Kll {
             self.retained += level.len();
             self.n += (level.len() as u64) << h;
         }
-        self.capacity = total_capacity(self.k, self.levels.len());
         self.min_key = self.min_key.min(other.min_key);
         self.max_key = self.max_key.max(other.max_key);
         while self.retained > self.capacity {
@@ -1011,6 +1040,29 @@ mod tests {
         let mut s = a.to_state();
         s.max = s.min - 1.0;
         assert!(KLLQuantile::from_state(s, 1).is_err());
+    }
+
+    /// The error of the level-0 batching against DataSketches' rule (a batch of 8): `cargo
+    /// test --profile fast -- --ignored mean_error --nocapture`. Measured: 0.63% mean, 0.90%
+    /// max with batches of k/4 (k/2: 0.75%, 1.08%; k: 0.88%, 1.33%; 8: 0.59%, 0.76%).
+    #[test]
+    #[ignore]
+    fn mean_error() {
+        let data = lcg(77, 1_000_000);
+        let mut total = 0.0;
+        let mut worst: f64 = 0.0;
+        for seed in 0..10 {
+            let mut s = Kll::new(200, seed);
+            s.update_many(&data);
+            let e = worst_rank_error(&s, &data);
+            total += e;
+            worst = worst.max(e);
+        }
+        eprintln!(
+            "mean worst rank error {:.5}, max {:.5}",
+            total / 10.0,
+            worst
+        );
     }
 
     #[test]
