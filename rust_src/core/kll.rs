@@ -103,6 +103,7 @@ fn next_random(state: &mut u64) -> u64 {
 /// Merges the sorted `a` and the sorted items of `b` into `out`.
 fn merge_sorted(a: &[u64], b: impl Iterator<Item = u64>, out: &mut Vec<u64>) {
     out.clear();
+    out.reserve(a.len() + b.size_hint().0);
     let mut rest = a;
     for y in b {
         while let Some((&x, tail)) = rest.split_first() {
@@ -319,17 +320,16 @@ impl Kll {
             }
             let take = (self.capacity - self.retained).min(rest.len());
             let (chunk, tail) = rest.split_at(take);
-            let (mut lo, mut hi) = (self.min_key, self.max_key);
             if let Some(level0) = self.levels.first_mut() {
-                level0.extend(chunk.iter().map(|&x| {
-                    let k = key(x);
-                    lo = lo.min(k);
-                    hi = hi.max(k);
-                    k
-                }));
+                // Two simple passes (convert, then extremes) vectorize; one fused loop does not.
+                let start = level0.len();
+                level0.extend(chunk.iter().map(|&x| key(x)));
+                let added = level0.get(start..).unwrap_or(&[]);
+                let lo = added.iter().copied().fold(u64::MAX, u64::min);
+                let hi = added.iter().copied().fold(0, u64::max);
+                self.min_key = self.min_key.min(lo);
+                self.max_key = self.max_key.max(hi);
             }
-            self.min_key = lo;
-            self.max_key = hi;
             self.retained += take;
             self.n += take as u64;
             rest = tail;
