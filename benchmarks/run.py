@@ -166,7 +166,9 @@ def kll_section(r: dict) -> list[str]:
         "",
         f"`stats.KLLQuantile()` (k=200) against `datasketches.kll_doubles_sketch(200)` "
         f"(datasketches {r['datasketches']}), both in one process, runs alternating, median of "
-        f"{r['repeat']}. Command: `.venv/bin/python benchmarks/run.py --kll` (or `make bench`).",
+        f"{r['repeat']}, on {r['when']} (1-minute load average {r['load_average']:.1f} on 2 cores: "
+        f"other jobs shared the machine). Command: `.venv/bin/python benchmarks/run.py --kll` "
+        f"(or `make bench`).",
         "",
         "| measure | ours | DataSketches | ratio | target | met |",
         "|---|---:|---:|---:|---|---|",

@@ -8,7 +8,9 @@ both packages are called `river`. Prints one JSON object on stdout.
 from __future__ import annotations
 
 import gc
+import importlib.metadata
 import json
+import os
 import pickle
 import sys
 import time
@@ -323,7 +325,9 @@ def kll(n: int = 10_000_000, n_loop: int = 2_000_000, shards: int = 64, repeat: 
         "sizes": sizes,
         "errors": errors,
         "bound": datasketches.kll_doubles_sketch.get_normalized_rank_error(200, False),
-        "datasketches": getattr(datasketches, "__version__", "?"),
+        "datasketches": importlib.metadata.version("datasketches"),
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     }
 
 
