@@ -1066,6 +1066,23 @@ mod tests {
     }
 
     #[test]
+    fn mutated_states_load_consistently_or_are_refused() {
+        let mut a = KLLQuantile::new(0.5, 8, 9).unwrap();
+        a.update_many(&lcg(3, 300));
+        let good = super::super::state::dump(&a).unwrap();
+        let mut rng = 5u64;
+        for _ in 0..20_000 {
+            let mut bad = good.clone();
+            for _ in 0..1 + next_random(&mut rng) % 3 {
+                let i = (next_random(&mut rng) % bad.len() as u64) as usize;
+                bad[i] ^= 1 << (next_random(&mut rng) % 8);
+            }
+            // Whatever loads must behave (exercise asserts its round trip).
+            super::super::state::exercise(&bad);
+        }
+    }
+
+    #[test]
     fn same_seed_same_sketch() {
         let data = lcg(41, 20_000);
         let mut a = KLLQuantile::new(0.5, 200, 3).unwrap();
