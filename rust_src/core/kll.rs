@@ -308,7 +308,17 @@ impl Kll {
     /// Adds one value (not NaN).
     #[inline]
     pub fn update(&mut self, x: f64) {
-        self.insert_keys(&[key(x)]);
+        if self.retained >= self.capacity {
+            self.compress_one();
+        }
+        let k = key(x);
+        if let Some(level0) = self.levels.first_mut() {
+            level0.push(k);
+        }
+        self.min_key = self.min_key.min(k);
+        self.max_key = self.max_key.max(k);
+        self.retained += 1;
+        self.n += 1;
     }
 
     /// Adds every value of `xs` (none NaN), exactly as one `update` per value would.
@@ -366,6 +376,7 @@ impl Kll {
     /// its 8-item allowance, and then a compaction (a sort, a merge into level 1) frees only
     /// about 4 slots, so most of an update's time goes to compacting. With a batch of `k/4`
     /// items, a compaction sorts a few dozen keys at once and comes every `k/8` values or so.
+    #[inline(never)]
     fn compress_one(&mut self) {
         let num_levels = self.levels.len();
         let len = |h: usize| self.levels.get(h).map_or(0, Vec::len);
