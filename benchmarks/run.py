@@ -7,7 +7,8 @@ in a fresh process, and writes benchmarks/RESULTS.md and benchmarks/rolling_quan
     python benchmarks/run.py [--quick] [--full]
 
 --quick shrinks every size (a smoke run); --full also runs River's RollingQuantile at
-window 10^6 over 2,000,000 updates (minutes).
+window 10^6 over 2,000,000 updates (minutes); --kll runs only the KLL sketch against
+Apache DataSketches and rewrites only its section of RESULTS.md.
 """
 
 from __future__ import annotations
@@ -73,8 +74,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--full", action="store_true")
+    parser.add_argument("--kll", action="store_true", help="only the KLL sketch against DataSketches")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
+    if args.kll:
+        return kll_only(scale)
     ensure_peers()
 
     from river import stats  # ours
@@ -133,11 +137,92 @@ def main() -> int:
             curve[lib][w] = run(PEERS, "rolling_batch", lib=lib, window=w_eff, n=w_eff + n_scale, repeat=1)
     report["curve"] = curve
     report["pickle"] = run(OURS, "pickle_size", window=big_w)
+    report["kll"] = run_kll(scale)
 
     (HERE / "results.json").write_text(json.dumps(report, indent=1))
     write_markdown(report, names, args)
     plot(report)
     print((HERE / "RESULTS.md").read_text())
+    return 0
+
+
+KLL_HEADING = "## KLL quantile sketch against Apache DataSketches"
+
+
+def run_kll(scale: int) -> dict:
+    # Both sketches in one process (the package's .venv has `datasketches` as a test
+    # dependency), so that the runs can alternate: ours, theirs, ours, ...
+    print("KLL sketch against DataSketches on 10^7 values ...", file=sys.stderr)
+    return run(OURS, "kll", n=10_000_000 // scale, n_loop=2_000_000 // scale, shards=64, repeat=5)
+
+
+def kll_section(r: dict) -> list[str]:
+    if "error" in r:
+        return [KLL_HEADING, "", f"failed: {r['error']}", ""]
+    t, sz = r["ns"], r["sizes"]
+    bound = r["bound"]
+    lines = [
+        KLL_HEADING,
+        "",
+        f"`stats.KLLQuantile()` (k=200) against `datasketches.kll_doubles_sketch(200)` "
+        f"(datasketches {r['datasketches']}), both in one process, runs alternating, median of "
+        f"{r['repeat']}, on {r['when']} (1-minute load average {r['load_average']:.1f} on 2 cores: "
+        f"other jobs shared the machine). Command: `.venv/bin/python benchmarks/run.py --kll` "
+        f"(or `make bench`).",
+        "",
+        "| measure | ours | DataSketches | ratio | target | met |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    batch_ratio = t["theirs_batch"] / t["ours_batch"]
+    loop_ratio = t["theirs_loop"] / t["ours_loop"]
+    lines.append(
+        f"| `update_many(array)` / `update(array)`, {r['n']:,} values (ns per value) | "
+        f"{t['ours_batch']:.1f} | {t['theirs_batch']:.1f} | {batch_ratio:.2f}x | >= 4x | "
+        f"{'yes' if batch_ratio >= 4 else 'no'} |"
+    )
+    lines.append(
+        f"| Python loop of `update`, {r['n_loop']:,} values (ns per value) | "
+        f"{t['ours_loop']:.1f} | {t['theirs_loop']:.1f} | {loop_ratio:.2f}x | >= 3x | "
+        f"{'yes' if loop_ratio >= 3 else 'no'} |"
+    )
+    size_ok = sz["ours_pickle"] <= sz["theirs_serialized"]
+    lines.append(
+        f"| size after {r['n']:,} values: our pickle / their `serialize()` (bytes) | "
+        f"{sz['ours_pickle']:,} | {sz['theirs_serialized']:,} | "
+        f"{sz['theirs_serialized'] / sz['ours_pickle']:.2f}x | no larger | {'yes' if size_ok else 'no'} |"
+    )
+    lines += [
+        "",
+        f"Worst rank error over the 99 percentiles (bound {bound:.2%}, DataSketches' documented "
+        f"normalized rank error at k=200, 99% confidence); merged: a pairwise tree merge of "
+        f"{r['shards']} shards, one sketch per shard.",
+        "",
+        "| input | ours, one stream | DataSketches, one stream | ours, merged | DataSketches, merged "
+        "| within bound |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for name, e in r["errors"].items():
+        ok = max(e["ours_one"], e["ours_merged"]) <= bound
+        lines.append(
+            f"| {name} | {e['ours_one']:.3%} | {e['theirs_one']:.3%} | {e['ours_merged']:.3%} | "
+            f"{e['theirs_merged']:.3%} | {'yes' if ok else 'no'} |"
+        )
+    return lines + [""]
+
+
+def kll_only(scale: int) -> int:
+    """Runs the KLL benchmark and replaces (or appends) its section of RESULTS.md."""
+    section = "\n".join(kll_section(run_kll(scale)))
+    path = HERE / "RESULTS.md"
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    if KLL_HEADING in text:
+        before, _, rest = text.partition(KLL_HEADING)
+        after = rest.find("\n## ")
+        text = before + section + (rest[after + 1 :] if after >= 0 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text)
+    print(section)
     return 0
 
 
@@ -229,6 +314,8 @@ def write_markdown(r: dict, names: list[str], args) -> None:
         ]
         lines.append(f"| {w:,} | " + " | ".join(cells) + " |")
     lines += ["", "![rolling quantile cost](rolling_quantile.png)", ""]
+    if "kll" in r:
+        lines += kll_section(r["kll"])
     (HERE / "RESULTS.md").write_text("\n".join(lines))
 
 

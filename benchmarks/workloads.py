@@ -8,7 +8,9 @@ both packages are called `river`. Prints one JSON object on stdout.
 from __future__ import annotations
 
 import gc
+import importlib.metadata
 import json
+import os
 import pickle
 import sys
 import time
@@ -28,6 +30,7 @@ PARAMS: dict[str, dict] = {
     "EWMean": {},
     "EWVar": {},
     "IQR": {},
+    "KLLQuantile": {},
     "KolmogorovSmirnov": {},
     "Kurtosis": {},
     "MAD": {},
@@ -203,6 +206,131 @@ def pickle_size(window: int) -> dict:
     }
 
 
+def _kll_streams(n: int) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(42)
+    x = rng.normal(size=n)
+    mixed = x * 10.0 ** rng.integers(-300, 300, n)
+    mixed[rng.integers(0, n, n // 50)] = np.inf
+    mixed[rng.integers(0, n, n // 50)] = -np.inf
+    return {
+        "shuffled": x,
+        "sorted": np.sort(x),
+        "reverse-sorted": np.sort(x)[::-1].copy(),
+        "heavily duplicated": rng.integers(0, 10, n).astype(float),
+        "mixed magnitude, +-inf": mixed,
+    }
+
+
+def _worst_rank_error(quantile, sorted_data: np.ndarray) -> float:
+    """Largest distance between q and the true rank interval of quantile(q), 99 percentiles."""
+    n, worst = len(sorted_data), 0.0
+    for q in np.arange(1, 100) / 100:
+        v = quantile(q)
+        lo = np.searchsorted(sorted_data, v, side="left") / n
+        hi = np.searchsorted(sorted_data, v, side="right") / n
+        worst = max(worst, lo - q, q - hi, 0.0)
+    return worst
+
+
+def kll(n: int = 10_000_000, n_loop: int = 2_000_000, shards: int = 64, repeat: int = 5) -> dict:
+    """KLLQuantile against datasketches.kll_doubles_sketch(200), both in this process, runs
+    interleaved (ours, theirs, ours, ...), median of `repeat`: update_many against their array
+    update, a Python loop of update, serialized sizes, and the worst rank error over the 99
+    percentiles on five kinds of input, on one stream and after a tree merge of `shards`."""
+    import datasketches
+
+    from river import stats
+
+    def ours_batch(xs):
+        s = stats.KLLQuantile()
+        s.update_many(xs)
+        return s
+
+    def theirs_batch(xs):
+        s = datasketches.kll_doubles_sketch(200)
+        s.update(xs)
+        return s
+
+    def ours_loop(xs):
+        s = stats.KLLQuantile()
+        update = s.update
+        for x in xs:
+            update(x)
+
+    def theirs_loop(xs):
+        s = datasketches.kll_doubles_sketch(200)
+        update = s.update
+        for x in xs:
+            update(x)
+
+    def timed(fn, *args) -> float:
+        gc.collect()
+        t0 = time.perf_counter()
+        fn(*args)
+        return time.perf_counter() - t0
+
+    data = _kll_streams(n)
+    xs = data["shuffled"]
+    loop_xs = xs[:n_loop].tolist()
+    times: dict[str, list[float]] = {"ours_batch": [], "theirs_batch": [], "ours_loop": [], "theirs_loop": []}
+    for _ in range(repeat):
+        times["ours_batch"].append(timed(ours_batch, xs))
+        times["theirs_batch"].append(timed(theirs_batch, xs))
+        times["ours_loop"].append(timed(ours_loop, loop_xs))
+        times["theirs_loop"].append(timed(theirs_loop, loop_xs))
+    ns = {key: float(np.median(v)) / (n if "batch" in key else n_loop) * 1e9 for key, v in times.items()}
+    ours, theirs = ours_batch(xs), theirs_batch(xs)
+    sizes = {
+        "ours_pickle": len(pickle.dumps(ours)),
+        "ours_datasketches_bytes": len(ours.to_datasketches()),
+        "theirs_serialized": len(theirs.serialize()),
+    }
+    errors = {}
+    for name, values in data.items():
+        sorted_values = np.sort(values)
+        one_ours, one_theirs = ours_batch(values), theirs_batch(values)
+        parts = np.array_split(values, shards)
+        ours_shards = []
+        for i, part in enumerate(parts):
+            s = stats.KLLQuantile(seed=i)
+            s.update_many(part)
+            ours_shards.append(s)
+        # The same pairwise tree merge for both.
+        while len(ours_shards) > 1:
+            ours_shards = [
+                ours_shards[i] + ours_shards[i + 1] if i + 1 < len(ours_shards) else ours_shards[i]
+                for i in range(0, len(ours_shards), 2)
+            ]
+        theirs_level = [theirs_batch(part) for part in parts]
+        while len(theirs_level) > 1:
+            nxt = []
+            for i in range(0, len(theirs_level), 2):
+                a = theirs_level[i]
+                if i + 1 < len(theirs_level):
+                    a.merge(theirs_level[i + 1])
+                nxt.append(a)
+            theirs_level = nxt
+        errors[name] = {
+            "ours_one": _worst_rank_error(one_ours.quantile, sorted_values),
+            "theirs_one": _worst_rank_error(one_theirs.get_quantile, sorted_values),
+            "ours_merged": _worst_rank_error(ours_shards[0].quantile, sorted_values),
+            "theirs_merged": _worst_rank_error(theirs_level[0].get_quantile, sorted_values),
+        }
+    return {
+        "n": n,
+        "n_loop": n_loop,
+        "shards": shards,
+        "repeat": repeat,
+        "ns": ns,
+        "sizes": sizes,
+        "errors": errors,
+        "bound": datasketches.kll_doubles_sketch.get_normalized_rank_error(200, False),
+        "datasketches": importlib.metadata.version("datasketches"),
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+    }
+
+
 def versions() -> dict:
     import platform
 
@@ -213,7 +341,7 @@ def versions() -> dict:
         "river": getattr(river, "__version__", "?"),
         "numpy": np.__version__,
     }
-    for mod in ("pandas", "bottleneck", "polars"):
+    for mod in ("pandas", "bottleneck", "polars", "datasketches"):
         try:
             out[mod] = __import__(mod).__version__
         except ImportError:

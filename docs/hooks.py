@@ -52,7 +52,7 @@ FAMILIES: dict[str, tuple[str, list[str]]] = {
     ),
     "Quantiles": (
         "river.stats",
-        ["Quantile", "IQR", "MAD", "RollingQuantile", "RollingIQR", "KolmogorovSmirnov"],
+        ["Quantile", "IQR", "MAD", "RollingQuantile", "RollingIQR", "KolmogorovSmirnov", "KLLQuantile"],
     ),
     "Hashable values": ("river.stats", ["Mode", "RollingMode", "Entropy", "ChiSquared", "Shift"]),
     "Base classes": (

@@ -151,6 +151,8 @@ ENTRIES: list[Entry] = [
     Entry("EWMean", {"fading_factor": 0.5}, "EWMean: 0.", "ewm_0.5", NUMBER),
     Entry("EWVar", {"fading_factor": 0.5}, "EWVar: 0.", "ewv_0.5", NUMBER),
     Entry("IQR", {}, "IQR: None", "IQR_0.25_0.75", NUMBER),
+    # Merges with + and += only (no exact inverse): `merges` stays False, it means all four.
+    Entry("KLLQuantile", {}, "KLLQuantile: None", "kllquantile", NUMBER),
     Entry("KolmogorovSmirnov", {}, "KolmogorovSmirnov: 0.", None, NUMBER, bivariate=True, reverts="exact"),
     Entry("Kurtosis", {}, "Kurtosis: -3.", "kurtosis", NUMBER),
     Entry("MAD", {}, "MAD: None", "mad", NUMBER),

@@ -112,7 +112,16 @@ def kolmogorov_smirnov(items, statistic):
 
 # Parameters that only change how the fitted data is read: (class, old params, new params, the
 # value over the fitted data with the new params, from an independent oracle).
+def exclusive_quantile(q):
+    """DataSketches' exclusive rule on an exact (not yet compacted) sketch: the item at floor(q n)."""
+    return lambda v: float(np.sort(v)[min(int(q * len(v)), len(v) - 1)])
+
+
 READING = [
+    # q is read at get(); a new seed draws the coin flips of later compactions (30 and 50
+    # values stay below k=200, so both sketches are exact).
+    ("KLLQuantile", {"q": 0.5}, {"q": 0.9}, exclusive_quantile(0.9)),
+    ("KLLQuantile", {"seed": 1}, {"seed": 2}, exclusive_quantile(0.5)),
     ("Var", {"ddof": 1}, {"ddof": 0}, lambda v: np.var(v, ddof=0)),
     ("Var", {"ddof": 0}, {"ddof": 2}, lambda v: np.var(v, ddof=2)),
     ("SEM", {"ddof": 1}, {"ddof": 0}, lambda v: scipy.stats.sem(v, ddof=0)),
@@ -151,7 +160,7 @@ def test_clone_with_a_new_reading_param_reads_the_fitted_data(name, params, new,
     before = snapshot(stat)
     clone = stat.clone(new, include_attributes=True)
     assert snapshot(stat) == before
-    assert type(clone) is entry.cls and clone._get_params() == {**params, **new}
+    assert type(clone) is entry.cls and clone._get_params() == {**stat._get_params(), **new}
     assert close(clone.get(), oracle(items[:30]), ORACLE_REL, ORACLE_ABS), (clone.get(), oracle(items[:30]))
     # The same, to rounding, as a statistic built with the new parameters and fed everything.
     built = fed(entry, items[:30], {**params, **new})
@@ -205,6 +214,7 @@ def test_clone_with_a_new_fading_factor_fades_the_fitted_data_from_then_on(name)
 # Parameters that shape the state of a Rust-backed class: a window, the rank(s) a quantile
 # sketch tracks, a lag. Changing them under fitted data is refused.
 SHAPING = [
+    ("KLLQuantile", {"k": 100}),
     ("AutoCorr", {"lag": 5}),
     ("Quantile", {"q": 0.9}),
     ("IQR", {"q_inf": 0.1}),

@@ -18,6 +18,7 @@ from .ewcov import EWCov
 from .ewmean import EWMean
 from .ewvar import EWVar
 from .iqr import IQR
+from .kll_quantile import KLLQuantile
 from .kolmogorov_smirnov import KolmogorovSmirnov
 from .kurtosis import Kurtosis
 from .mad import MAD
@@ -50,6 +51,7 @@ __all__ = [
     "EWVar",
     "Entropy",
     "IQR",
+    "KLLQuantile",
     "KolmogorovSmirnov",
     "Kurtosis",
     "Link",

@@ -47,6 +47,10 @@ pub mod rolling_extrema;
 pub mod ks;
 pub mod quantile;
 
+// family: sketches, mergeable (KLLQuantile and its DataSketches format)
+pub mod datasketches;
+pub mod kll;
+
 pub use adopt::Adopt;
 
 use crate::error::{Result, StatsError};

@@ -121,7 +121,7 @@ pub fn exercise(bytes: &[u8]) -> bool {
         shape::Skew, shape::Kurtosis, counting::Sum, counting::Count, counting::BayesianMean,
         autocorr::AutoCorr, extrema::Max, extrema::Min, extrema::AbsMax,
         rolling_extrema::RollingMax, rolling_extrema::RollingMin, rolling_extrema::RollingAbsMax,
-        rolling_extrema::RollingPeakToPeak, quantile::Quantile, quantile::IQR, quantile::MAD;
+        rolling_extrema::RollingPeakToPeak, quantile::Quantile, quantile::IQR, quantile::MAD, kll::KLLQuantile;
         other: moments::Cov, moments::PearsonCorr, ew_moments::EWCov, ks::KolmogorovSmirnov,
     );
     false

@@ -13,6 +13,7 @@ mod scalar;
 
 // One module per family of statistics; each registers its own classes.
 mod extrema;
+mod kll;
 mod moments;
 mod shape;
 mod sketches;
@@ -27,6 +28,7 @@ fn _rust_stats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     shape::register(m)?;
     extrema::register(m)?;
     sketches::register(m)?;
+    kll::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
