@@ -28,6 +28,7 @@ pub mod order_window;
 pub mod params;
 pub mod ptp;
 pub mod rolling_quantile;
+pub mod time_window;
 pub mod state;
 
 // family: moments (Mean, Var, SEM, Cov, PearsonCorr, EWVar, EWCov)

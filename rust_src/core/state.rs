@@ -123,6 +123,9 @@ pub fn exercise(bytes: &[u8]) -> bool {
         rolling_extrema::RollingMax, rolling_extrema::RollingMin, rolling_extrema::RollingAbsMax,
         rolling_extrema::RollingPeakToPeak, quantile::Quantile, quantile::IQR, quantile::MAD;
         other: moments::Cov, moments::PearsonCorr, ew_moments::EWCov, ks::KolmogorovSmirnov,
+        time_window::TimeRollingQuantile, time_window::TimeRollingIQR,
+        time_window::TimeRollingMax, time_window::TimeRollingMin,
+        time_window::TimeRollingAbsMax, time_window::TimeRollingPeakToPeak,
     );
     false
 }
