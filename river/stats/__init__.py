@@ -35,6 +35,14 @@ from .sem import SEM
 from .shift import Shift
 from .skew import Skew
 from .summing import Sum
+from .time_rolling import (
+    TimeRollingAbsMax,
+    TimeRollingIQR,
+    TimeRollingMax,
+    TimeRollingMin,
+    TimeRollingPeakToPeak,
+    TimeRollingQuantile,
+)
 from .var import Var
 
 __all__ = [
@@ -73,4 +81,14 @@ __all__ = [
     "Skew",
     "Sum",
     "Var",
+    # Ours, beyond River's 35 names: statistics over a window of time (`update(x, t=...)`).
+    "TimeRollingAbsMax",
+    "TimeRollingIQR",
+    "TimeRollingMax",
+    "TimeRollingMin",
+    "TimeRollingPeakToPeak",
+    "TimeRollingQuantile",
 ]
+
+#: The names of `__all__` that River 0.26.1's `stats` does not have.
+TIME_ROLLING = tuple(__all__[-6:])

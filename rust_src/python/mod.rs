@@ -16,6 +16,7 @@ mod extrema;
 mod moments;
 mod shape;
 mod sketches;
+mod time_windows;
 
 #[pymodule]
 fn _rust_stats(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -27,6 +28,7 @@ fn _rust_stats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     shape::register(m)?;
     extrema::register(m)?;
     sketches::register(m)?;
+    time_windows::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
