@@ -14,8 +14,10 @@ HASHABLE = (stats.Mode, stats.RollingMode, stats.Entropy, stats.ChiSquared)
 
 
 def feed(stat, xs):
-    for x in xs:
-        if isinstance(stat, stats.ChiSquared):
+    for t, x in enumerate(xs):
+        if not isinstance(stat, (stats.base.Univariate, stats.base.Bivariate)):
+            stat.update(x, t=t)  # a time window: update(x, t=...)
+        elif isinstance(stat, stats.ChiSquared):
             stat.update(round(x), round(2 * x))
         elif isinstance(stat, stats.base.Bivariate):
             stat.update(x, x * x)

@@ -348,3 +348,36 @@ def test_len_and_sizeof_grow_with_the_window():
     stat.update_many(np.arange(10000.0), np.arange(10000.0))
     assert len(stat) == 1000
     assert stat.__sizeof__() > small + 1000 * 8
+
+
+def test_code_walking_every_class_of_river_stats_keeps_working():
+    """Build every class with its defaults (1 for a required argument), pickle it, print it and
+    feed every Univariate one value: the time windows, not Univariates, must not get in the way."""
+    import inspect
+
+    for name in stats.__all__:
+        cls = getattr(stats, name)
+        if not inspect.isclass(cls) or inspect.isabstract(cls) or name == "Link":
+            continue
+        params = {
+            p.name: 1
+            for p in inspect.signature(cls).parameters.values()
+            if p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        }
+        stat = cls(**params)
+        assert type(pickle.loads(pickle.dumps(stat))) is cls
+        str(stat)
+        if isinstance(stat, stats.base.Univariate):
+            stat.update(1)
+        elif not isinstance(stat, stats.base.Bivariate):
+            stat.update(1, t=1)
+            assert stat.get() is not None
+
+
+def test_catalogue_entries():
+    from test_all_stats import TIMED
+
+    for name, (kwargs, empty_repr, stat_name) in TIMED.items():
+        stat = getattr(stats, name)(**kwargs)
+        assert repr(stat) == empty_repr and stat.name == stat_name
+        assert stat._get_params() == kwargs or set(kwargs) <= set(stat._get_params())

@@ -89,6 +89,3 @@ __all__ = [
     "TimeRollingPeakToPeak",
     "TimeRollingQuantile",
 ]
-
-#: The names of `__all__` that River 0.26.1's `stats` does not have.
-TIME_ROLLING = tuple(__all__[-6:])
