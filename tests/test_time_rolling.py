@@ -95,7 +95,7 @@ def test_bit_equal_to_numpy_on_continuous_values(q):
     xs = rng.standard_normal(3000) * 10.0 ** rng.integers(-3, 4, 3000)
     oracle = utils.TimeRolling(Window, period=20.0)
     stat = stats.TimeRollingQuantile(q, period=20.0)
-    for t, x in zip(ts.tolist(), xs.tolist()):
+    for t, x in zip(ts.tolist(), xs.tolist(), strict=True):
         oracle.update(x, t=t)
         stat.update(x, t=t)
         assert stat.get() == np.quantile(oracle.get(), q)
@@ -122,16 +122,36 @@ PLUS2 = dt.timezone(dt.timedelta(hours=2))
     [
         (lambda i: dt.datetime(2024, 3, 1) + dt.timedelta(seconds=i), dt.timedelta(seconds=7)),
         (lambda i: dt.datetime(2024, 3, 1, tzinfo=UTC) + dt.timedelta(seconds=i), dt.timedelta(seconds=7)),
-        (lambda i: dt.datetime(2024, 3, 1, tzinfo=[UTC, PLUS2][i % 2]) + dt.timedelta(hours=2 * (i % 2), seconds=i), dt.timedelta(seconds=7)),
+        (
+            lambda i: (
+                dt.datetime(2024, 3, 1, tzinfo=[UTC, PLUS2][i % 2])
+                + dt.timedelta(hours=2 * (i % 2), seconds=i)
+            ),
+            dt.timedelta(seconds=7),
+        ),
         (lambda i: dt.datetime(2024, 3, 1) + dt.timedelta(microseconds=i), dt.timedelta(microseconds=7)),
         (lambda i: dt.date(2024, 3, 1) + dt.timedelta(days=i), dt.timedelta(days=7)),
-        (lambda i: np.datetime64("2024-03-01T00:00:00", "ns") + np.timedelta64(i, "ns"), np.timedelta64(7, "ns")),
+        (
+            lambda i: np.datetime64("2024-03-01T00:00:00", "ns") + np.timedelta64(i, "ns"),
+            np.timedelta64(7, "ns"),
+        ),
         (lambda i: np.datetime64("2024-03-01", "D") + np.timedelta64(i, "D"), dt.timedelta(days=7)),
         (lambda i: i, 7),
         (lambda i: float(i) / 8, 7 / 8),
         (lambda i: np.int64(i), np.int64(7)),
     ],
-    ids=["naive", "aware", "mixed-zones", "microseconds", "date", "datetime64-ns", "datetime64-D", "int", "float", "numpy-int"],
+    ids=[
+        "naive",
+        "aware",
+        "mixed-zones",
+        "microseconds",
+        "date",
+        "datetime64-ns",
+        "datetime64-D",
+        "int",
+        "float",
+        "numpy-int",
+    ],
 )
 def test_every_kind_of_time(make_t, period):
     oracle = utils.TimeRolling(Window, period=period)
@@ -184,7 +204,9 @@ def test_bad_times_are_refused_without_change(name):
         assert snapshot(numeric) == before
 
 
-@pytest.mark.parametrize("period", [0, -1, 0.0, float("nan"), float("inf"), dt.timedelta(0), dt.timedelta(seconds=-1)])
+@pytest.mark.parametrize(
+    "period", [0, -1, 0.0, float("nan"), float("inf"), dt.timedelta(0), dt.timedelta(seconds=-1)]
+)
 def test_non_positive_periods_are_refused(period):
     with pytest.raises(ValueError, match="period"):
         stats.TimeRollingQuantile(0.5, period=period)
@@ -220,7 +242,7 @@ def test_batch_equals_the_loop(name, times):
         period = dt.timedelta(seconds=10)
     loop = build(name, period)
     want = []
-    for x, t in zip(xs, ts):
+    for x, t in zip(xs, ts, strict=True):
         loop.update(x, t=t)
         want.append(loop.get())
     acc = build(name, period)

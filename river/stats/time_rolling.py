@@ -17,6 +17,8 @@ These statistics take `update(x, t=...)`, so they are `stats.base.Statistic`s bu
 
 from __future__ import annotations
 
+import typing
+
 from river.stats import base
 from river.stats._rust_stats import (
     RsTimeRollingAbsMax,
@@ -36,8 +38,11 @@ __all__ = [
     "TimeRollingQuantile",
 ]
 
+
 class _TimeRolling(base.Statistic):
     """What the time-window statistics share: their `name`."""
+
+    period: typing.Any  # a getter of the Rust class
 
     @property
     def name(self) -> str:

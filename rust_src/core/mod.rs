@@ -28,8 +28,8 @@ pub mod order_window;
 pub mod params;
 pub mod ptp;
 pub mod rolling_quantile;
-pub mod time_window;
 pub mod state;
+pub mod time_window;
 
 // family: moments (Mean, Var, SEM, Cov, PearsonCorr, EWVar, EWCov)
 pub mod ew_moments;

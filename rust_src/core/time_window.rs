@@ -142,31 +142,30 @@ fn check_time(
     t: Time,
     index: Option<usize>,
 ) -> Result<Calendar> {
-    let got = match t {
-        Time::Seconds(s) if seconds => {
-            if s.is_valid() {
-                return Ok(Calendar::Number);
+    let got =
+        match t {
+            Time::Seconds(s) if seconds => {
+                if s.is_valid() {
+                    return Ok(Calendar::Number);
+                }
+                return Err(bad_time(index, format!("t must be finite, got {s}")));
             }
-            return Err(bad_time(index, format!("t must be finite, got {s}")));
-        }
-        Time::Nanos(_, c) if !seconds => c,
-        Time::Seconds(_) => {
-            return Err(bad_time(
+            Time::Nanos(_, c) if !seconds => c,
+            Time::Seconds(_) => return Err(bad_time(
                 index,
                 "t must be a datetime, date or datetime64 (the period is a duration), got a number"
                     .into(),
-            ))
-        }
-        Time::Nanos(_, c) => {
-            return Err(bad_time(
-                index,
-                format!(
-                    "t must be a number (the period is a number), got {}",
-                    c.describe()
-                ),
-            ))
-        }
-    };
+            )),
+            Time::Nanos(_, c) => {
+                return Err(bad_time(
+                    index,
+                    format!(
+                        "t must be a number (the period is a number), got {}",
+                        c.describe()
+                    ),
+                ))
+            }
+        };
     match calendar {
         Some(c) if c != got => Err(bad_time(
             index,
@@ -281,7 +280,9 @@ fn remove_at<const MAX: bool>(
         return Some(last);
     }
     let removed = std::mem::replace(h.get_mut(i)?, last);
-    let moved_up = i > 0 && h.get((i - 1) / 2).is_some_and(|p| above::<MAX>(last.0, p.0));
+    let moved_up = i > 0
+        && h.get((i - 1) / 2)
+            .is_some_and(|p| above::<MAX>(last.0, p.0));
     if moved_up {
         sift_up::<MAX>(h, pos, i, side);
     } else {
@@ -398,6 +399,10 @@ impl<T: Instant> Quantiles<T> {
         self.events.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
     fn quantile(&self, i: usize) -> Option<f64> {
         self.trackers.get(i)?.quantile()
     }
@@ -484,7 +489,7 @@ fn dominates<const MAX: bool>(a: f64, b: f64) -> bool {
 
 impl<T: Instant, const MAX: bool> Monotonic<T, MAX> {
     fn insert(&mut self, t: T, x: f64) {
-        let in_order = self.d.back().is_none_or(|&(last, _)| last <= t);
+        let in_order = self.d.back().map_or(true, |&(last, _)| last <= t);
         if in_order {
             while matches!(self.d.back(), Some(&(_, v)) if dominates::<MAX>(x, v)) {
                 self.d.pop_back();
@@ -499,8 +504,7 @@ impl<T: Instant, const MAX: bool> Monotonic<T, MAX> {
             return;
         }
         let mut from = at;
-        while from > 0 && matches!(self.d.get(from - 1), Some(&(_, v)) if dominates::<MAX>(x, v))
-        {
+        while from > 0 && matches!(self.d.get(from - 1), Some(&(_, v)) if dominates::<MAX>(x, v)) {
             from -= 1;
         }
         self.d.drain(from..at);
@@ -606,7 +610,7 @@ pub struct TimeWindow<T, S> {
 impl<T: Instant, S: Summary<T>> TimeWindow<T, S> {
     #[inline]
     fn update(&mut self, t: T, x: f64) {
-        let advance = self.latest.is_none_or(|latest| t > latest);
+        let advance = self.latest.map_or(true, |latest| t > latest);
         self.summary.insert(t, x);
         if advance {
             self.latest = Some(t);
@@ -812,8 +816,12 @@ pub struct TimeRolling<K: Kind> {
     kind: K,
     /// The calendar of the times seen so far (None before the first one).
     calendar: Option<Calendar>,
-    clock: Clock<TimeWindow<f64, K::Summary<f64>>, TimeWindow<i64, K::Summary<i64>>>,
+    clock: Windows<K>,
 }
+
+/// A kind's window in either clock.
+type Windows<K> =
+    Clock<TimeWindow<f64, <K as Kind>::Summary<f64>>, TimeWindow<i64, <K as Kind>::Summary<i64>>>;
 
 impl<K: Kind> TimeRolling<K> {
     pub fn new(kind: K, period: Period) -> Result<Self> {
@@ -854,7 +862,12 @@ impl<K: Kind> TimeRolling<K> {
     /// Checks one time against the period's kind and the stream's calendar; returns the
     /// stream's calendar after it.
     fn check_time(&self, t: Time, index: Option<usize>) -> Result<Calendar> {
-        check_time(matches!(self.clock, Clock::Seconds(_)), self.calendar, t, index)
+        check_time(
+            matches!(self.clock, Clock::Seconds(_)),
+            self.calendar,
+            t,
+            index,
+        )
     }
 
     /// Adds `x` at time `t`; refused (nothing changed) for a NaN `x` or a time of another kind.
@@ -943,7 +956,8 @@ impl<K: Kind> TimeRolling<K> {
 }
 
 impl<const IQR: bool> TimeRolling<QuantileKind<IQR>> {
-    /// The number of events in the window.
+    /// The number of events in the window (`is_empty` is defined for every kind, above).
+    #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> usize {
         match &self.clock {
             Clock::Seconds(w) => w.summary.len(),
@@ -1158,7 +1172,7 @@ mod tests {
     }
     impl Brute {
         fn update(&mut self, t: i64, x: f64) {
-            let advance = self.latest.is_none_or(|l| t > l);
+            let advance = self.latest.map_or(true, |l| t > l);
             self.events.push((t, x));
             if advance {
                 self.latest = Some(t);
@@ -1310,9 +1324,11 @@ mod tests {
 
     #[test]
     fn hostile_states_are_refused() {
-        let mut tq =
-            TimeRollingQuantile::new(QuantileKind::<false>::new(0.5).unwrap(), Period::Seconds(5.0))
-                .unwrap();
+        let mut tq = TimeRollingQuantile::new(
+            QuantileKind::<false>::new(0.5).unwrap(),
+            Period::Seconds(5.0),
+        )
+        .unwrap();
         for (t, x) in stream(3, 50) {
             tq.update(x, Time::Seconds(t as f64)).unwrap();
         }

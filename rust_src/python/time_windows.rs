@@ -12,7 +12,9 @@ use numpy::{PyArray1, PyArrayDescrMethods, PyArrayMethods, PyUntypedArray, PyUnt
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{IntoPyDict, PyBool, PyByteArray, PyBytes, PyComplex, PyFloat, PyInt, PyString, PyType};
+use pyo3::types::{
+    IntoPyDict, PyBool, PyByteArray, PyBytes, PyComplex, PyFloat, PyInt, PyString, PyType,
+};
 
 use super::convert::{to_floats, type_name};
 use crate::core::time_window::{
@@ -208,11 +210,17 @@ fn to_times(ts: &Bound<'_, PyAny>) -> PyResult<Vec<Time>> {
         }
         if kind != b'O' {
             let floats = to_floats(ts, Some("ts"))?;
-            return Ok(floats.as_slice().iter().map(|&s| Time::Seconds(s)).collect());
+            return Ok(floats
+                .as_slice()
+                .iter()
+                .map(|&s| Time::Seconds(s))
+                .collect());
         }
     }
     if ts.is_instance_of::<PyString>() || ts.is_instance_of::<PyBytes>() {
-        return Err(PyTypeError::new_err("ts must be an iterable of times, got str"));
+        return Err(PyTypeError::new_err(
+            "ts must be an iterable of times, got str",
+        ));
     }
     let iter = ts.try_iter().map_err(|_| {
         PyTypeError::new_err(format!(
