@@ -7,7 +7,8 @@ in a fresh process, and writes benchmarks/RESULTS.md and benchmarks/rolling_quan
     python benchmarks/run.py [--quick] [--full]
 
 --quick shrinks every size (a smoke run); --full also runs River's RollingQuantile at
-window 10^6 over 2,000,000 updates (minutes).
+window 10^6 over 2,000,000 updates (minutes); --time-only runs only the time-window section
+and rewrites only that section of RESULTS.md.
 """
 
 from __future__ import annotations
@@ -73,13 +74,23 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--full", action="store_true")
+    parser.add_argument("--time-only", action="store_true")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
     ensure_peers()
+    if args.time_only:
+        section = time_markdown(time_windows(scale), args)
+        results = HERE / "RESULTS.md"
+        text = results.read_text() if results.exists() else ""
+        head = text.split(TIME_MARK)[0].rstrip("\n")
+        results.write_text(head + "\n\n" + section)
+        print(section)
+        return 0
 
     from river import stats  # ours
 
-    names = sorted(n for n in stats.__all__ if n not in ("base", "Link"))
+    # The time windows take update(x, t=...): they have their own section.
+    names = sorted(n for n in stats.__all__ if n not in ("base", "Link") and not n.startswith("TimeRolling"))
     report: dict = {"when": datetime.datetime.now().isoformat(timespec="seconds")}
     report["versions_ours"] = run(OURS, "versions")
     report["versions_peers"] = run(PEERS, "versions")
@@ -133,6 +144,7 @@ def main() -> int:
             curve[lib][w] = run(PEERS, "rolling_batch", lib=lib, window=w_eff, n=w_eff + n_scale, repeat=1)
     report["curve"] = curve
     report["pickle"] = run(OURS, "pickle_size", window=big_w)
+    report["time_windows"] = time_windows(scale)
 
     (HERE / "results.json").write_text(json.dumps(report, indent=1))
     write_markdown(report, names, args)
@@ -229,7 +241,94 @@ def write_markdown(r: dict, names: list[str], args) -> None:
         ]
         lines.append(f"| {w:,} | " + " | ".join(cells) + " |")
     lines += ["", "![rolling quantile cost](rolling_quantile.png)", ""]
-    (HERE / "RESULTS.md").write_text("\n".join(lines))
+    (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n" + time_markdown(r["time_windows"], args))
+
+
+TIME_MARK = "## Time windows"
+TIME_REPEAT = 5
+
+
+def time_windows(scale: int) -> dict:
+    """TimeRollingQuantile per element (against the RollingQuantile headline, in the same
+    process, interleaved) and in batch (against pandas and polars, interleaved run by run)."""
+    import statistics
+
+    print("time windows: per element at window 10^6 ...", file=sys.stderr)
+    out: dict = {
+        "loop": run(OURS, "time_loop", window=1_000_000 // scale, n=2_000_000 // scale, repeat=TIME_REPEAT)
+    }
+    print("time windows: batch against pandas and polars ...", file=sys.stderr)
+    batch: dict = {}
+    for k in range(2, 7):
+        w = max(1, 10**k // scale)
+        n = max(2 * w, 1_000_000 // scale)
+        runs: dict = {"ours": [], "pandas": [], "polars": []}
+        tails: dict = {}
+        for _ in range(TIME_REPEAT if w < 10**6 else 3):
+            for lib in runs:
+                res = run(OURS if lib == "ours" else PEERS, "time_batch", lib=lib, window=w, n=n)
+                if "seconds" in res:
+                    runs[lib].append(res["seconds"])
+                    tails[lib] = res["tail"]
+        batch[10**k] = {
+            "n": n,
+            **{
+                lib: {"seconds": statistics.median(v), "ns": statistics.median(v) / n * 1e9}
+                for lib, v in runs.items()
+                if v
+            },
+            "equal_to": [
+                lib for lib in ("pandas", "polars") if lib in tails and tails[lib] == tails.get("ours")
+            ],
+        }
+    out["batch"] = batch
+    return out
+
+
+def time_markdown(t: dict, args) -> str:
+    loop = t.get("loop", {})
+    head = loop.get("headline", {}).get("seconds")
+    fl = loop.get("float", {}).get("seconds")
+    dt_ = loop.get("datetime", {}).get("seconds")
+    n = 2_000_000 // (10 if args.quick else 1)
+    ratio = f"{fl / head:.2f}x" if fl and head else "n/a"
+    conv = f"{(dt_ - fl) / n * 1e9:,.0f} ns" if dt_ and fl else "n/a"
+    lines = [
+        TIME_MARK,
+        "",
+        f"`make bench` (or `python benchmarks/run.py --time-only`), {datetime.datetime.now().isoformat(timespec='seconds')}. "
+        f"Median of {TIME_REPEAT} runs, ours and the peers interleaved.",
+        "",
+        "### Per element from a Python loop: window of about 10^6 values, 2,000,000 events, get() after each",
+        "",
+        "| what | seconds | ns per event |",
+        "|---|---:|---:|",
+        f"| RollingQuantile(0.5, window_size=10^6), `update(x)` (the headline, same run) | {fmt(head, 3)} | {fmt(ns(loop.get('headline')))} |",
+        f"| TimeRollingQuantile(0.5, period=10^6), float times, `update(x, t=t)` | {fmt(fl, 3)} | {fmt(ns(loop.get('float')))} |",
+        f"| TimeRollingQuantile(0.5, period=timedelta), datetime times | {fmt(dt_, 3)} | {fmt(ns(loop.get('datetime')))} |",
+        "",
+        f"Float times against the headline: {ratio} (target: within 1.5x). "
+        f"Converting a `datetime` costs {conv} per event on top.",
+        "",
+        "### Batch: the quantile after every event, events one second apart, window of w seconds (w values)",
+        "",
+        "Ours: `TimeRollingQuantile(0.5, period=timedelta(seconds=w)).accumulate(xs, ts)` with `ts` datetime64[ns]; "
+        'pandas: `Series(xs, index=DatetimeIndex(ts)).rolling("<w>s").quantile(0.5)`; '
+        'polars: `Series(xs).rolling_quantile_by(ts, window_size="<w>s", quantile=0.5, interpolation="linear")`.',
+        "",
+        "| window | events | ours (ns/event) | pandas | polars | fastest peer / ours | same last 1000 values as |",
+        "|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for w, b in sorted(t.get("batch", {}).items(), key=lambda kv: int(kv[0])):
+        o = ns(b.get("ours"))
+        peers = [ns(b.get(lib)) for lib in ("pandas", "polars") if ns(b.get(lib))]
+        best = min(peers) if peers else None
+        r = f"{best / o:.2f}x" if best and o else "n/a"
+        lines.append(
+            f"| {int(w):,} | {b['n']:,} | {fmt(o)} | {fmt(ns(b.get('pandas')))} | {fmt(ns(b.get('polars')))} | {r} | "
+            f"{', '.join(b.get('equal_to', [])) or 'none'} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def plot(r: dict) -> None:

@@ -136,6 +136,14 @@ PLUS2 = dt.timezone(dt.timedelta(hours=2))
             np.timedelta64(7, "ns"),
         ),
         (lambda i: np.datetime64("2024-03-01", "D") + np.timedelta64(i, "D"), dt.timedelta(days=7)),
+        (
+            lambda i: (
+                np.datetime64("2024-03-01T00:00:00", "us") + np.timedelta64(i, "s")
+                if i % 2
+                else dt.datetime(2024, 3, 1) + dt.timedelta(seconds=i)
+            ),
+            dt.timedelta(seconds=7),
+        ),
         (lambda i: i, 7),
         (lambda i: float(i) / 8, 7 / 8),
         (lambda i: np.int64(i), np.int64(7)),
@@ -148,6 +156,7 @@ PLUS2 = dt.timezone(dt.timedelta(hours=2))
         "date",
         "datetime64-ns",
         "datetime64-D",
+        "naive-and-datetime64",
         "int",
         "float",
         "numpy-int",

@@ -166,8 +166,10 @@ fn check_time(
                 ))
             }
         };
+    // numpy datetime64 values are naive: they mix with naive datetimes (pandas hands out both).
+    let naive = |c: Calendar| matches!(c, Calendar::NaiveDatetime | Calendar::Datetime64);
     match calendar {
-        Some(c) if c != got => Err(bad_time(
+        Some(c) if c != got && !(naive(c) && naive(got)) => Err(bad_time(
             index,
             format!(
                 "t must be {} like the earlier times, got {}",
@@ -175,7 +177,8 @@ fn check_time(
                 got.describe()
             ),
         )),
-        _ => Ok(got),
+        Some(c) => Ok(c),
+        None => Ok(got),
     }
 }
 
