@@ -294,6 +294,27 @@ fn remove_at<const MAX: bool>(
     Some(removed)
 }
 
+/// Puts `item` at `i` (an existing position) and restores the heap order around it.
+fn place<const MAX: bool>(
+    h: &mut [(f64, u32)],
+    pos: &mut [u32],
+    i: usize,
+    item: (f64, u32),
+    side: u32,
+) {
+    if let Some(slot) = h.get_mut(i) {
+        *slot = item;
+    }
+    let moved_up = i > 0
+        && h.get((i - 1) / 2)
+            .is_some_and(|p| above::<MAX>(item.0, p.0));
+    if moved_up {
+        sift_up::<MAX>(h, pos, i, side);
+    } else {
+        sift_down::<MAX>(h, pos, i, side);
+    }
+}
+
 impl Tracker {
     fn new(q: f64) -> Self {
         Self {
@@ -328,6 +349,33 @@ impl Tracker {
             remove_at::<false>(&mut self.hi, &mut self.pos, i, HI);
         }
         self.rebalance();
+    }
+
+    /// Gives `slot` the value `x` in place of its old one: the count, and so the split, stay
+    /// the same. When `x` belongs to the other heap, that heap's top crosses into the freed
+    /// position (it is beyond everything on this side) and `x` takes its place.
+    fn replace(&mut self, slot: u32, x: f64) {
+        let Some(&at) = self.pos.get(slot as usize) else {
+            return;
+        };
+        let i = (at & !HI) as usize;
+        if at & HI == 0 {
+            match self.hi.first() {
+                Some(&top) if x > top.0 => {
+                    place::<true>(&mut self.lo, &mut self.pos, i, top, 0);
+                    place::<false>(&mut self.hi, &mut self.pos, 0, (x, slot), HI);
+                }
+                _ => place::<true>(&mut self.lo, &mut self.pos, i, (x, slot), 0),
+            }
+        } else {
+            match self.lo.first() {
+                Some(&top) if x < top.0 => {
+                    place::<false>(&mut self.hi, &mut self.pos, i, top, HI);
+                    place::<true>(&mut self.lo, &mut self.pos, 0, (x, slot), 0);
+                }
+                _ => place::<false>(&mut self.hi, &mut self.pos, i, (x, slot), HI),
+            }
+        }
     }
 
     fn rebalance(&mut self) {
@@ -373,6 +421,14 @@ pub trait Summary<T: Instant>: Clone + std::fmt::Debug {
     fn insert(&mut self, t: T, x: f64);
     /// Removes every event at or before `cutoff`.
     fn evict(&mut self, cutoff: T);
+    /// Adds an event later than every other one, then removes those at or before `cutoff`.
+    #[inline]
+    fn advance(&mut self, t: T, x: f64, cutoff: Option<T>) {
+        self.insert(t, x);
+        if let Some(cutoff) = cutoff {
+            self.evict(cutoff);
+        }
+    }
     fn value(&self) -> Option<f64>;
     fn is_empty(&self) -> bool;
     /// The entries a pickle stores: lists of `(t, x)` in time order.
@@ -429,6 +485,26 @@ impl<T: Instant> Summary<T> for Quantiles<T> {
             }
             _ => self.events.push_back((t, x, slot)),
         }
+    }
+
+    /// The common case of a full window: the new event takes the slot of the oldest one,
+    /// which leaves, so each heap changes one value in place instead of a push and a delete.
+    #[inline]
+    fn advance(&mut self, t: T, x: f64, cutoff: Option<T>) {
+        let Some(cutoff) = cutoff else {
+            return self.insert(t, x);
+        };
+        match self.events.front() {
+            Some(&(oldest, _, slot)) if oldest <= cutoff => {
+                self.events.pop_front();
+                for tracker in &mut self.trackers {
+                    tracker.replace(slot, x);
+                }
+                self.events.push_back((t, x, slot));
+            }
+            _ => self.insert(t, x),
+        }
+        self.evict(cutoff);
     }
 
     fn evict(&mut self, cutoff: T) {
@@ -613,13 +689,11 @@ pub struct TimeWindow<T, S> {
 impl<T: Instant, S: Summary<T>> TimeWindow<T, S> {
     #[inline]
     fn update(&mut self, t: T, x: f64) {
-        let advance = self.latest.map_or(true, |latest| t > latest);
-        self.summary.insert(t, x);
-        if advance {
+        if self.latest.map_or(true, |latest| t > latest) {
             self.latest = Some(t);
-            if let Some(cutoff) = t.minus(self.period) {
-                self.summary.evict(cutoff);
-            }
+            self.summary.advance(t, x, t.minus(self.period));
+        } else {
+            self.summary.insert(t, x);
         }
     }
 }
