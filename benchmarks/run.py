@@ -79,7 +79,10 @@ def main() -> int:
     scale = 10 if args.quick else 1
     ensure_peers()
     if args.time_only:
-        section = time_markdown(time_windows(scale), args)
+        t = time_windows(scale)
+        (HERE / "results_time_windows.json").write_text(json.dumps(t, indent=1))
+        plot_time_windows(t)
+        section = time_markdown(t, args)
         results = HERE / "RESULTS.md"
         text = results.read_text() if results.exists() else ""
         head = text.split(TIME_MARK)[0].rstrip("\n")
@@ -149,6 +152,7 @@ def main() -> int:
     (HERE / "results.json").write_text(json.dumps(report, indent=1))
     write_markdown(report, names, args)
     plot(report)
+    plot_time_windows(report["time_windows"])
     print((HERE / "RESULTS.md").read_text())
     return 0
 
@@ -248,6 +252,29 @@ TIME_MARK = "## Time windows"
 TIME_REPEAT = 5
 
 
+def plot_time_windows(t: dict) -> None:
+    """benchmarks/time_windows.png: batch cost per event against the window, ours and peers."""
+    script = f"""
+import json, matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+batch = json.loads({json.dumps(json.dumps(t.get("batch", {})))})
+labels = {{"ours": "ours, TimeRollingQuantile.accumulate", "pandas": 'pandas rolling("<w>s").quantile',
+          "polars": "polars rolling_quantile_by"}}
+fig, ax = plt.subplots(figsize=(7, 4.5))
+for key, label in labels.items():
+    pts = sorted((int(w), b[key]["ns"]) for w, b in batch.items() if key in b)
+    if pts:
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=label)
+ax.set_xscale("log"); ax.set_yscale("log")
+ax.set_xlabel("values in the time window"); ax.set_ylabel("ns per event")
+ax.set_title("Exact median over a window of time: cost per event (batch)")
+ax.grid(True, which="both", alpha=0.3); ax.legend(fontsize=8)
+fig.tight_layout(); fig.savefig({json.dumps(str(HERE / "time_windows.png"))}, dpi=110)
+"""
+    subprocess.run([str(PEERS), "-c", script], check=True, cwd=HERE)
+
+
 def time_windows(scale: int) -> dict:
     """TimeRollingQuantile per element (against the RollingQuantile headline, in the same
     process, interleaved) and in batch (against pandas and polars, interleaved run by run)."""
@@ -340,7 +367,8 @@ def time_markdown(t: dict, args) -> str:
         pandas, polars = fmt(ns(b.get("pandas"))), fmt(ns(b.get("polars")))
         same = ", ".join(b.get("equal_to", [])) or "none"
         lines.append(f"| {int(w):,} | {b['n']:,} | {fmt(o)} | {pandas} | {polars} | {r} | {same} |")
-    return "\n".join(lines) + "\n"
+    lines += ["", "![time window cost](time_windows.png)", ""]
+    return "\n".join(lines)
 
 
 def plot(r: dict) -> None:

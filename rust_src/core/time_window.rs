@@ -96,6 +96,40 @@ impl Calendar {
     }
 }
 
+/// Nanoseconds since 1970-01-01T00:00 of a proleptic Gregorian date and time (what Python's
+/// `datetime` holds), exactly; None outside the i64 range (years 1677 to 2262) or for fields
+/// out of their ranges. Days from the civil date by H. Hinnant's `days_from_civil`.
+pub fn civil_ns(
+    year: i64,
+    month: i64,
+    day: i64,
+    hour: i64,
+    minute: i64,
+    second: i64,
+    microsecond: i64,
+) -> Option<i64> {
+    let fields_ok = (1..=12).contains(&month)
+        && (1..=31).contains(&day)
+        && (0..24).contains(&hour)
+        && (0..60).contains(&minute)
+        && (0..60).contains(&second)
+        && (0..1_000_000).contains(&microsecond);
+    if !fields_ok || !(1..=9999).contains(&year) {
+        return None;
+    }
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second;
+    seconds
+        .checked_mul(1_000_000_000)?
+        .checked_add(microsecond * 1_000)
+}
+
 /// A time as converted by the bindings.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Time {
@@ -1375,6 +1409,24 @@ mod tests {
         assert!(secs.update(1.0, Time::Seconds(f64::NAN)).is_err());
         assert!(secs.update(1.0, Time::Seconds(f64::INFINITY)).is_err());
         assert!(secs.is_empty());
+    }
+
+    #[test]
+    fn civil_dates_to_nanoseconds() {
+        assert_eq!(civil_ns(1970, 1, 1, 0, 0, 0, 0), Some(0));
+        assert_eq!(civil_ns(1970, 1, 2, 0, 0, 0, 1), Some(86_400_000_001_000));
+        // 2000-03-01 is day 11017; 1969-12-31T23:59:59.999999 is -1 µs.
+        assert_eq!(
+            civil_ns(2000, 3, 1, 0, 0, 0, 0),
+            Some(11_017 * 86_400_000_000_000)
+        );
+        assert_eq!(civil_ns(1969, 12, 31, 23, 59, 59, 999_999), Some(-1_000));
+        assert_eq!(
+            civil_ns(2024, 2, 29, 12, 30, 15, 5),
+            Some(1_709_209_815_000_005_000)
+        );
+        assert_eq!(civil_ns(1600, 1, 1, 0, 0, 0, 0), None);
+        assert_eq!(civil_ns(2024, 13, 1, 0, 0, 0, 0), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::sync::Mutex;
 
 use numpy::{PyArray1, PyArrayDescrMethods, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
@@ -18,8 +19,8 @@ use pyo3::types::{
 
 use super::convert::{to_floats, type_name};
 use crate::core::time_window::{
-    Calendar, ExtremumKind, Period, QuantileKind, Time, TimeRollingAbsMax, TimeRollingIQR,
-    TimeRollingMax, TimeRollingMin, TimeRollingPeakToPeak, TimeRollingQuantile,
+    civil_ns, Calendar, ExtremumKind, Period, QuantileKind, Time, TimeRollingAbsMax,
+    TimeRollingIQR, TimeRollingMax, TimeRollingMin, TimeRollingPeakToPeak, TimeRollingQuantile,
 };
 
 /// Python objects the conversions need, imported once.
@@ -29,8 +30,6 @@ struct Clock {
     timedelta: Py<PyType>,
     datetime64: Py<PyType>,
     timedelta64: Py<PyType>,
-    epoch_naive: Py<PyAny>,
-    epoch_aware: Py<PyAny>,
     epoch_date: Py<PyAny>,
     one_us: Py<PyAny>,
 }
@@ -42,13 +41,10 @@ fn clock(py: Python<'_>) -> PyResult<&Clock> {
         let dt = py.import("datetime")?;
         let np = py.import("numpy")?;
         let datetime = dt.getattr("datetime")?;
-        let utc = dt.getattr("timezone")?.getattr("utc")?;
         let ty = |obj: Bound<'_, PyAny>| -> PyResult<Py<PyType>> {
             Ok(obj.cast_into::<PyType>()?.unbind())
         };
         Ok(Clock {
-            epoch_naive: datetime.call1((1970, 1, 1))?.unbind(),
-            epoch_aware: datetime.call1((1970, 1, 1, 0, 0, 0, 0, utc))?.unbind(),
             epoch_date: dt.getattr("date")?.call1((1970, 1, 1))?.unbind(),
             one_us: dt
                 .getattr("timedelta")?
@@ -79,6 +75,36 @@ fn timedelta_ns(delta: &Bound<'_, PyAny>, c: &Clock, name: &str) -> PyResult<i64
         .extract()
         .map_err(|_| out_of_range(name))?;
     us.checked_mul(NS_PER_US).ok_or_else(|| out_of_range(name))
+}
+
+/// A datetime as exact nanoseconds since the epoch, in UTC when it is aware. Read from its
+/// fields (a few attribute reads, the cheapest exact route under the limited API), then
+/// shifted by `utcoffset()` when it has a time zone.
+fn datetime_ns(t: &Bound<'_, PyAny>, c: &Clock, name: &str) -> PyResult<Time> {
+    let py = t.py();
+    let field =
+        |attr: &Bound<'_, pyo3::types::PyString>| -> PyResult<i64> { t.getattr(attr)?.extract() };
+    let ns = civil_ns(
+        field(intern!(py, "year"))?,
+        field(intern!(py, "month"))?,
+        field(intern!(py, "day"))?,
+        field(intern!(py, "hour"))?,
+        field(intern!(py, "minute"))?,
+        field(intern!(py, "second"))?,
+        field(intern!(py, "microsecond"))?,
+    )
+    .ok_or_else(|| out_of_range(name))?;
+    if t.getattr(intern!(py, "tzinfo"))?.is_none() {
+        return Ok(Time::Nanos(ns, Calendar::NaiveDatetime));
+    }
+    let offset = t.call_method0(intern!(py, "utcoffset"))?;
+    if offset.is_none() {
+        return Ok(Time::Nanos(ns, Calendar::NaiveDatetime));
+    }
+    let ns = ns
+        .checked_sub(timedelta_ns(&offset, c, name)?)
+        .ok_or_else(|| out_of_range(name))?;
+    Ok(Time::Nanos(ns, Calendar::AwareDatetime))
 }
 
 /// A numpy datetime64/timedelta64 scalar as integer nanoseconds (NaT refused).
@@ -129,13 +155,7 @@ fn to_time_slow(t: &Bound<'_, PyAny>, name: &str) -> PyResult<Time> {
     }
     let c = clock(py)?;
     if t.is_instance(c.datetime.bind(py))? {
-        let (epoch, calendar) = if t.call_method0("utcoffset")?.is_none() {
-            (&c.epoch_naive, Calendar::NaiveDatetime)
-        } else {
-            (&c.epoch_aware, Calendar::AwareDatetime)
-        };
-        let ns = timedelta_ns(&t.sub(epoch.bind(py))?, c, name)?;
-        return Ok(Time::Nanos(ns, calendar));
+        return datetime_ns(t, c, name);
     }
     if t.is_instance(c.date.bind(py))? {
         let days: i64 = t.sub(c.epoch_date.bind(py))?.getattr("days")?.extract()?;
