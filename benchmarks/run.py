@@ -8,7 +8,8 @@ in a fresh process, and writes benchmarks/RESULTS.md and benchmarks/rolling_quan
 
 --quick shrinks every size (a smoke run); --full also runs River's RollingQuantile at
 window 10^6 over 2,000,000 updates (minutes); --kll runs only the KLL sketch against
-Apache DataSketches and rewrites only its section of RESULTS.md.
+Apache DataSketches and rewrites only its section of RESULTS.md; --time-only runs only the
+time-window section and rewrites only that section.
 """
 
 from __future__ import annotations
@@ -75,15 +76,28 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--full", action="store_true")
     parser.add_argument("--kll", action="store_true", help="only the KLL sketch against DataSketches")
+    parser.add_argument("--time-only", action="store_true")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
     if args.kll:
         return kll_only(scale)
     ensure_peers()
+    if args.time_only:
+        t = time_windows(scale)
+        (HERE / "results_time_windows.json").write_text(json.dumps(t, indent=1))
+        plot_time_windows(t)
+        section = time_markdown(t, args)
+        results = HERE / "RESULTS.md"
+        text = results.read_text() if results.exists() else ""
+        head = text.split(TIME_MARK)[0].rstrip("\n")
+        results.write_text(head + "\n\n" + section)
+        print(section)
+        return 0
 
     from river import stats  # ours
 
-    names = sorted(n for n in stats.__all__ if n not in ("base", "Link"))
+    # The time windows take update(x, t=...): they have their own section.
+    names = sorted(n for n in stats.__all__ if n not in ("base", "Link") and not n.startswith("TimeRolling"))
     report: dict = {"when": datetime.datetime.now().isoformat(timespec="seconds")}
     report["versions_ours"] = run(OURS, "versions")
     report["versions_peers"] = run(PEERS, "versions")
@@ -138,10 +152,12 @@ def main() -> int:
     report["curve"] = curve
     report["pickle"] = run(OURS, "pickle_size", window=big_w)
     report["kll"] = run_kll(scale)
+    report["time_windows"] = time_windows(scale)
 
     (HERE / "results.json").write_text(json.dumps(report, indent=1))
     write_markdown(report, names, args)
     plot(report)
+    plot_time_windows(report["time_windows"])
     print((HERE / "RESULTS.md").read_text())
     return 0
 
@@ -316,7 +332,130 @@ def write_markdown(r: dict, names: list[str], args) -> None:
     lines += ["", "![rolling quantile cost](rolling_quantile.png)", ""]
     if "kll" in r:
         lines += kll_section(r["kll"])
-    (HERE / "RESULTS.md").write_text("\n".join(lines))
+    (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n" + time_markdown(r["time_windows"], args))
+
+
+TIME_MARK = "## Time windows"
+TIME_REPEAT = 5
+
+
+def plot_time_windows(t: dict) -> None:
+    """benchmarks/time_windows.png: batch cost per event against the window, ours and peers."""
+    script = f"""
+import json, matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+batch = json.loads({json.dumps(json.dumps(t.get("batch", {})))})
+labels = {{"ours": "ours, TimeRollingQuantile.accumulate", "pandas": 'pandas rolling("<w>s").quantile',
+          "polars": "polars rolling_quantile_by"}}
+fig, ax = plt.subplots(figsize=(7, 4.5))
+for key, label in labels.items():
+    pts = sorted((int(w), b[key]["ns"]) for w, b in batch.items() if key in b)
+    if pts:
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=label)
+ax.set_xscale("log"); ax.set_yscale("log")
+ax.set_xlabel("values in the time window"); ax.set_ylabel("ns per event")
+ax.set_title("Exact median over a window of time: cost per event (batch)")
+ax.grid(True, which="both", alpha=0.3); ax.legend(fontsize=8)
+fig.tight_layout(); fig.savefig({json.dumps(str(HERE / "time_windows.png"))}, dpi=110)
+"""
+    subprocess.run([str(PEERS), "-c", script], check=True, cwd=HERE)
+
+
+def time_windows(scale: int) -> dict:
+    """TimeRollingQuantile per element (against the RollingQuantile headline, in the same
+    process, interleaved) and in batch (against pandas and polars, interleaved run by run)."""
+    import statistics
+
+    print("time windows: per element at window 10^6 ...", file=sys.stderr)
+    out: dict = {
+        "loop": run(OURS, "time_loop", window=1_000_000 // scale, n=2_000_000 // scale, repeat=TIME_REPEAT)
+    }
+    print("time windows: batch against pandas and polars ...", file=sys.stderr)
+    batch: dict = {}
+    for k in range(2, 7):
+        w = max(1, 10**k // scale)
+        n = max(2 * w, 1_000_000 // scale)
+        runs: dict = {"ours": [], "pandas": [], "polars": []}
+        tails: dict = {}
+        for _ in range(TIME_REPEAT if w < 10**6 else 3):
+            for lib in runs:
+                res = run(OURS if lib == "ours" else PEERS, "time_batch", lib=lib, window=w, n=n)
+                if "seconds" in res:
+                    runs[lib].append(res["seconds"])
+                    tails[lib] = res["tail"]
+        batch[10**k] = {
+            "n": n,
+            **{
+                lib: {"seconds": statistics.median(v), "ns": statistics.median(v) / n * 1e9}
+                for lib, v in runs.items()
+                if v
+            },
+            "equal_to": [lib for lib in runs if lib in tails and tails[lib] == numpy_tail(w, n)],
+        }
+    out["batch"] = batch
+    return out
+
+
+def numpy_tail(window: int, n: int, last: int = 100) -> list[float]:
+    """`numpy.quantile(window, 0.5)` for the last events of the batch workload: the oracle."""
+    import numpy as np
+
+    sys.path.insert(0, str(HERE))
+    from workloads import stream
+
+    xs = stream(n)
+    return [float(np.quantile(xs[max(0, i - window + 1) : i + 1], 0.5)) for i in range(n - last, n)]
+
+
+def time_markdown(t: dict, args) -> str:
+    loop = t.get("loop", {})
+    head = loop.get("headline", {}).get("seconds")
+    fl = loop.get("float", {}).get("seconds")
+    dt_ = loop.get("datetime", {}).get("seconds")
+    n = 2_000_000 // (10 if args.quick else 1)
+    ratio = f"{fl / head:.2f}x" if fl and head else "n/a"
+    conv = f"{(dt_ - fl) / n * 1e9:,.0f} ns" if dt_ and fl else "n/a"
+    when = datetime.datetime.now().isoformat(timespec="seconds")
+    cell = {k: f"{fmt(loop.get(k, {}).get('seconds'), 3)} | {fmt(ns(loop.get(k)))}" for k in loop}
+    lines = [
+        TIME_MARK,
+        "",
+        f"`make bench` (or `python benchmarks/run.py --time-only`), {when}. "
+        f"Median of {TIME_REPEAT} runs, ours and the peers interleaved.",
+        "",
+        "### Per element from a Python loop: 10^6 values in the window, 2,000,000 events, get() after each",
+        "",
+        "| what | seconds | ns per event |",
+        "|---|---:|---:|",
+        f"| RollingQuantile(0.5, window_size=10^6), `update(x)`, the headline | {cell.get('headline')} |",
+        f"| TimeRollingQuantile(0.5, period=10^6), float times, `update(x, t=t)` | {cell.get('float')} |",
+        f"| TimeRollingQuantile(0.5, period=timedelta), datetime times | {cell.get('datetime')} |",
+        "",
+        f"Float times against the headline: {ratio} (target: within 1.5x). "
+        f"Converting a `datetime` costs {conv} per event on top.",
+        "",
+        "### Batch: the quantile after every event, events one second apart, a window of w seconds",
+        "",
+        "Ours: `TimeRollingQuantile(0.5, period=timedelta(seconds=w)).accumulate(xs, ts)`, "
+        "`ts` datetime64[ns]; "
+        'pandas: `Series(xs, index=DatetimeIndex(ts)).rolling("<w>s").quantile(0.5)`; '
+        'polars: `Series(xs).rolling_quantile_by(ts, window_size="<w>s", quantile=0.5, '
+        'interpolation="linear")`.',
+        "",
+        "| window | events | ours (ns/event) | pandas | polars | best peer / ours | bit-equal to numpy |",
+        "|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for w, b in sorted(t.get("batch", {}).items(), key=lambda kv: int(kv[0])):
+        o = ns(b.get("ours"))
+        peers = [ns(b.get(lib)) for lib in ("pandas", "polars") if ns(b.get(lib))]
+        best = min(peers) if peers else None
+        r = f"{best / o:.2f}x" if best and o else "n/a"
+        pandas, polars = fmt(ns(b.get("pandas"))), fmt(ns(b.get("polars")))
+        same = ", ".join(b.get("equal_to", [])) or "none"
+        lines.append(f"| {int(w):,} | {b['n']:,} | {fmt(o)} | {pandas} | {polars} | {r} | {same} |")
+    lines += ["", "![time window cost](time_windows.png)", ""]
+    return "\n".join(lines)
 
 
 def plot(r: dict) -> None:

@@ -188,6 +188,98 @@ def rolling_batch(lib: str, window: int, n: int, q: float = 0.5, repeat: int = 3
     return {"seconds": seconds, "ns": seconds / n * 1e9}
 
 
+def time_loop(window: int, n: int, repeat: int = 5) -> dict:
+    """Per element from a Python loop, `update(x, t=...)` then `get()`, over a time window
+    holding `window` values (one event per second, period `window` seconds), after the window
+    has been filled (not timed); against the count-window RollingQuantile headline
+    (`update(x)` then `get()` at the same window), interleaved in this process, median of
+    `repeat`. Float times, then datetime times (the conversion's cost is the difference)."""
+    import datetime as dt
+    import statistics
+
+    from river import stats
+
+    warm = stream(window, seed=1)
+    xs = stream(n).tolist()
+    float_ts = [float(window + i) for i in range(n)]
+    start = dt.datetime(2024, 1, 1)
+    date_ts = [start + dt.timedelta(seconds=window + i) for i in range(n)]
+    warm_ts = np.arange(window, dtype=np.float64)
+    warm_dates = np.datetime64("2024-01-01T00:00:00", "ns") + np.arange(window).astype("timedelta64[s]")
+
+    def headline():
+        stat = stats.RollingQuantile(q=0.5, window_size=window)
+        stat.update_many(warm)
+        update, get = stat.update, stat.get
+        t0 = time.perf_counter()
+        for x in xs:
+            update(x)
+            get()
+        return time.perf_counter() - t0
+
+    def timed(ts, period, warm_times):
+        stat = stats.TimeRollingQuantile(q=0.5, period=period)
+        stat.update_many(warm, warm_times)
+        update, get = stat.update, stat.get
+        t0 = time.perf_counter()
+        for x, t in zip(xs, ts, strict=True):
+            update(x, t=t)
+            get()
+        seconds = time.perf_counter() - t0
+        assert len(stat) == window, (len(stat), window)
+        return seconds
+
+    runs: dict[str, list[float]] = {"headline": [], "float": [], "datetime": []}
+    for _ in range(repeat):
+        gc.collect()
+        runs["headline"].append(headline())
+        gc.collect()
+        runs["float"].append(timed(float_ts, float(window), warm_ts))
+        gc.collect()
+        runs["datetime"].append(timed(date_ts, dt.timedelta(seconds=window), warm_dates))
+    out = {k: {"seconds": statistics.median(v), "all": v} for k, v in runs.items()}
+    for k in out:
+        out[k]["ns"] = out[k]["seconds"] / n * 1e9
+    return out
+
+
+def time_batch(lib: str, window: int, n: int, q: float = 0.5) -> dict:
+    """Seconds for the quantile after every event of n events one second apart, over a time
+    window of `window` seconds (so `window` values): ours `accumulate(xs, ts)` on datetime64,
+    pandas `Series.rolling("<w>s").quantile` on a DatetimeIndex, polars `rolling_quantile_by`.
+    One run per process: run.py interleaves the libraries and takes the median."""
+    xs = stream(n)
+    ts = np.datetime64("2024-01-01T00:00:00", "ns") + np.arange(n).astype("timedelta64[s]")
+    if lib == "ours":
+        import datetime as dt
+
+        from river import stats
+
+        period = dt.timedelta(seconds=window)
+        fn = lambda: stats.TimeRollingQuantile(q=q, period=period).accumulate(xs, ts)  # noqa: E731
+    elif lib == "pandas":
+        import pandas as pd
+
+        s = pd.Series(xs, index=pd.DatetimeIndex(ts))
+        fn = lambda: s.rolling(f"{window}s").quantile(q, interpolation="linear").to_numpy()  # noqa: E731
+    elif lib == "polars":
+        import polars as pl
+
+        x, by = pl.Series(xs), pl.Series(ts)
+        fn = lambda: x.rolling_quantile_by(  # noqa: E731
+            by, window_size=f"{window}s", quantile=q, interpolation="linear"
+        ).to_numpy()
+    else:
+        raise ValueError(lib)
+    gc.collect()
+    t0 = time.perf_counter()
+    out = fn()
+    seconds = time.perf_counter() - t0
+    # The last values, which run.py checks against numpy.quantile.
+    tail = np.asarray(out[-100:], dtype=np.float64)
+    return {"seconds": seconds, "ns": seconds / n * 1e9, "tail": tail.tolist()}
+
+
 def pickle_size(window: int) -> dict:
     from river import stats
 

@@ -27,6 +27,9 @@ def main() -> None:
                     stat = cls(**params)
                     if isinstance(stat, stats.base.Univariate):
                         stat.update_many(rng.integers(-3, 4, n).astype(float))
+                    elif name.startswith("TimeRolling"):  # update(x, t): times with ties and late ones
+                        ts = np.maximum.accumulate(rng.integers(0, 3, n)).astype(float) - (rng.random(n) < 0.2)
+                        stat.update_many(rng.integers(-3, 4, n).astype(float), ts)
                     state = stat.__getstate__()
                 except (TypeError, ValueError):
                     continue

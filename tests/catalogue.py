@@ -95,6 +95,9 @@ class Entry:
     merges: bool = False  # `+`, `-`, `+=`, `-=` (Chan et al.)
     weighted: bool = False  # `update(..., w=...)`
     rust: bool = True  # built on a class of river.stats._rust_stats
+    # `update(x, t=...)`: a time window, neither Univariate nor Bivariate. Not in ENTRIES (the
+    # generic suites feed one value or a pair); tests/test_time_rolling.py holds its suites.
+    timed: bool = False
 
     @property
     def cls(self) -> type:
@@ -103,6 +106,8 @@ class Entry:
     @property
     def kind(self) -> str:
         """What the suites feed it: "num", "hash", "biv_num" or "biv_hash"."""
+        if self.timed:
+            return "timed"
         return ("biv_" if self.bivariate else "") + ("hash" if self.takes == HASHABLE else "num")
 
     def make(self, params: dict | None = None):
@@ -179,7 +184,33 @@ ENTRIES: list[Entry] = [
     Entry("Var", {}, "Var: 0.", "var", NUMBER, **REVERTS_AND_MERGES),
 ]
 
-BY_NAME: dict[str, Entry] = {e.name: e for e in ENTRIES}
+T5 = {"period": 5}
+
+# The time windows (`update(x, t=...)`); their items are (t, x) pairs.
+TIMED: list[Entry] = [
+    Entry("TimeRollingAbsMax", T5, "TimeRollingAbsMax: None", "timerollingabsmax_5", NUMBER, timed=True),
+    Entry("TimeRollingIQR", T5, "TimeRollingIQR: None", "timerollingiqr_5", NUMBER, timed=True),
+    Entry("TimeRollingMax", T5, "TimeRollingMax: None", "timerollingmax_5", NUMBER, timed=True),
+    Entry("TimeRollingMin", T5, "TimeRollingMin: None", "timerollingmin_5", NUMBER, timed=True),
+    Entry(
+        "TimeRollingPeakToPeak",
+        T5,
+        "TimeRollingPeakToPeak: None",
+        "timerollingpeaktopeak_5",
+        NUMBER,
+        timed=True,
+    ),
+    Entry(
+        "TimeRollingQuantile",
+        {"q": 0.5, "period": 5},
+        "TimeRollingQuantile: None",
+        "timerollingquantile_5",
+        NUMBER,
+        timed=True,
+    ),
+]
+
+BY_NAME: dict[str, Entry] = {e.name: e for e in ENTRIES + TIMED}
 NAMES: list[str] = [e.name for e in ENTRIES]
 
 
@@ -233,6 +264,11 @@ def feed(kind: str, n: int, seed: int = 0) -> list:
         return list(zip(rng.normal(0, 3, n).tolist(), rng.normal(1, 2, n).tolist(), strict=True))
     if kind == "biv_hash":
         return list(zip(rng.integers(0, 3, n).tolist(), rng.integers(0, 4, n).tolist(), strict=True))
+    if kind == "timed":
+        # (t, x): times moving forward with ties, one event in five late by up to 3.
+        steps = rng.integers(0, 3, n).cumsum()
+        late = np.where(rng.random(n) < 0.2, rng.integers(0, 4, n), 0)
+        return list(zip((steps - late).tolist(), rng.normal(0, 3, n).round(3).tolist(), strict=True))
     raise ValueError(kind)
 
 
@@ -242,7 +278,11 @@ def args_of(entry: Entry, item) -> tuple:
 
 
 def push(stat, entry: Entry, item, **kw) -> None:
-    stat.update(*args_of(entry, item), **kw)
+    if entry.timed:
+        t, x = item
+        stat.update(x, t=t, **kw)
+    else:
+        stat.update(*args_of(entry, item), **kw)
 
 
 def pull(stat, entry: Entry, item, **kw) -> None:

@@ -9,7 +9,7 @@ import pickle
 
 import numpy as np
 import pytest
-from catalogue import BY_NAME, cases, entries, exact, fed, feed, push, snapshot, state
+from catalogue import BY_NAME, TIMED, cases, entries, exact, fed, feed, push, snapshot, state
 
 from river.stats import _rust_stats
 
@@ -149,11 +149,12 @@ def test_fuzz_corpus_replays_through_python():
     refused with ValueError and leaves the statistic as it was."""
     inputs = sorted(CORPUS.iterdir())
     assert inputs, f"no corpus in {CORPUS}"
+    rust_backed = entries(rust=True) + TIMED
     by_tag: dict[int, list] = {}
-    for entry in entries(rust=True):
+    for entry in rust_backed:
         tag = entry.make().__getstate__()[0]
         by_tag.setdefault(tag, []).append(entry)
-    loaded = {entry.name: 0 for entry in entries(rust=True)}
+    loaded = {entry.name: 0 for entry in rust_backed}
     for path in inputs:
         data = path.read_bytes()
         for entry in by_tag.get(data[0] if data else -1, []):
@@ -166,5 +167,9 @@ def test_fuzz_corpus_replays_through_python():
                 continue
             loaded[entry.name] += 1
             assert_a_loaded_state_behaves(stat, entry)
-    assert all(loaded.values()), sorted(name for name, n in loaded.items() if not n)
+    # A time window's state loads only into a statistic of the same period (it holds the
+    # period the Python object keeps too), and the seeds use several: for them the corpus
+    # guarantees only refusal without change; tests/test_time_rolling.py loads their states.
+    unloaded = sorted(name for name, n in loaded.items() if not n and not BY_NAME[name].timed)
+    assert not unloaded, unloaded
     assert set(loaded) == {e.name for e in BY_NAME.values() if e.rust}

@@ -36,6 +36,14 @@ from .sem import SEM
 from .shift import Shift
 from .skew import Skew
 from .summing import Sum
+from .time_rolling import (
+    TimeRollingAbsMax,
+    TimeRollingIQR,
+    TimeRollingMax,
+    TimeRollingMin,
+    TimeRollingPeakToPeak,
+    TimeRollingQuantile,
+)
 from .var import Var
 
 __all__ = [
@@ -75,4 +83,11 @@ __all__ = [
     "Skew",
     "Sum",
     "Var",
+    # Ours, beyond River's 35 names: statistics over a window of time (`update(x, t=...)`).
+    "TimeRollingAbsMax",
+    "TimeRollingIQR",
+    "TimeRollingMax",
+    "TimeRollingMin",
+    "TimeRollingPeakToPeak",
+    "TimeRollingQuantile",
 ]

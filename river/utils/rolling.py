@@ -35,8 +35,24 @@ def _build(wrapper: str, window_kw: str, cls: typing.Any, kwargs: dict[str, typi
         )
         obj = cls
     if not (callable(getattr(obj, "update", None)) and callable(getattr(obj, "revert", None))):
-        raise ValueError(f"{obj} does not satisfy the necessary protocol: it needs update and revert methods")
+        message = f"{obj} does not satisfy the necessary protocol: it needs update and revert methods"
+        instead = _WINDOWED.get(type(obj).__name__)
+        if instead is not None and type(obj).__module__.startswith("river.stats"):
+            prefix = "TimeRolling" if wrapper == "TimeRolling" else "Rolling"
+            message += f"; use stats.{prefix}{instead} instead"
+        raise ValueError(message)
     return obj
+
+
+# Statistics without `revert` that have a windowed class of their own: the refusal names it.
+_WINDOWED = {
+    "Quantile": "Quantile",
+    "IQR": "IQR",
+    "Max": "Max",
+    "Min": "Min",
+    "AbsMax": "AbsMax",
+    "PeakToPeak": "PeakToPeak",
+}
 
 
 def _rebuilt(wrapper: typing.Any, new_params: dict[str, typing.Any]) -> typing.Any:

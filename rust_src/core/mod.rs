@@ -29,6 +29,7 @@ pub mod params;
 pub mod ptp;
 pub mod rolling_quantile;
 pub mod state;
+pub mod time_window;
 
 // family: moments (Mean, Var, SEM, Cov, PearsonCorr, EWVar, EWCov)
 pub mod ew_moments;

@@ -102,7 +102,12 @@ pub fn load<T: Persist>(bytes: &[u8]) -> Result<T> {
 pub fn exercise(bytes: &[u8]) -> bool {
     use super::*;
     macro_rules! dispatch {
-        (univariate: $($u:ty),* ; other: $($o:ty),* $(,)?) => {
+        (univariate: $($u:ty),* ; timed: $($t:ty),* ; other: $($o:ty),* $(,)?) => {
+            $(
+                if bytes.first() == Some(&<$t as Persist>::TAG) {
+                    return exercise_timed::<_>(load::<$t>(bytes));
+                }
+            )*
             $(
                 if bytes.first() == Some(&<$u as Persist>::TAG) {
                     return exercise_univariate::<$u>(bytes);
@@ -122,6 +127,9 @@ pub fn exercise(bytes: &[u8]) -> bool {
         autocorr::AutoCorr, extrema::Max, extrema::Min, extrema::AbsMax,
         rolling_extrema::RollingMax, rolling_extrema::RollingMin, rolling_extrema::RollingAbsMax,
         rolling_extrema::RollingPeakToPeak, quantile::Quantile, quantile::IQR, quantile::MAD, kll::KLLQuantile;
+        timed: time_window::TimeRollingQuantile, time_window::TimeRollingIQR,
+        time_window::TimeRollingMax, time_window::TimeRollingMin,
+        time_window::TimeRollingAbsMax, time_window::TimeRollingPeakToPeak;
         other: moments::Cov, moments::PearsonCorr, ew_moments::EWCov, ks::KolmogorovSmirnov,
     );
     false
@@ -139,6 +147,28 @@ fn check_round_trip<T: Persist>(stat: &T) {
             "a reloaded state must dump identically"
         );
     }
+}
+
+/// A time window that loaded: it round-trips, takes events in order, tied and late (in the
+/// clock its period names; the other clock is refused), and round-trips again.
+#[cfg(any(test, feature = "fuzzing"))]
+fn exercise_timed<K: super::time_window::KindState>(
+    loaded: Result<super::time_window::TimeRolling<K>>,
+) -> bool {
+    use super::time_window::{Calendar, Time};
+    let Ok(mut stat) = loaded else {
+        return false;
+    };
+    check_round_trip(&stat);
+    let _ = stat.get();
+    for i in 0..48i64 {
+        let t = (i / 2) - 8 * i64::from(i % 7 == 3);
+        let _ = stat.update(i as f64 - 20.0, Time::Seconds(t as f64));
+        let _ = stat.update(-(i as f64), Time::Nanos(t, Calendar::Datetime64));
+        let _ = stat.get();
+    }
+    check_round_trip(&stat);
+    true
 }
 
 #[cfg(any(test, feature = "fuzzing"))]

@@ -17,6 +17,7 @@ mod kll;
 mod moments;
 mod shape;
 mod sketches;
+mod time_windows;
 
 #[pymodule]
 fn _rust_stats(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -29,6 +30,7 @@ fn _rust_stats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     extrema::register(m)?;
     sketches::register(m)?;
     kll::register(m)?;
+    time_windows::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
