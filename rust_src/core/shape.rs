@@ -15,7 +15,7 @@ use watermill::kurtosis::Kurtosis as WKurtosis;
 use watermill::moments::CentralMoments;
 use watermill::skew::Skew as WSkew;
 
-use super::moments::{same_param, Merge, Unmerge};
+use super::moments::{same_param, Merge};
 use super::state::Persist;
 use crate::error::{Result, StatsError};
 
@@ -98,46 +98,12 @@ fn combine(a: &CentralMoments<f64>, b: &CentralMoments<f64>, fourth: bool) -> Ce
     out
 }
 
-/// The inverse of `combine`: the moments of `a` from those of `a` and `b` combined (`c`)
-/// and those of `b`, the same formulas solved for `a`'s moments in order (mean, m2, m3, m4).
-fn separate(
-    c: &CentralMoments<f64>,
-    b: &CentralMoments<f64>,
-    fourth: bool,
-) -> Result<CentralMoments<f64>> {
-    let (n, nb) = (c.count.count, b.count.count);
-    if nb > n {
-        return Err(StatsError::InvalidOperation(format!(
-            "cannot take {nb} values out of moments of {n}"
-        )));
-    }
-    if nb == 0.0 {
-        return Ok(*c);
-    }
-    let na = n - nb;
-    if na == 0.0 {
-        return Ok(CentralMoments::new());
-    }
-    let mean_a = (n * c.sum_delta - nb * b.sum_delta) / na;
-    let d = b.sum_delta - mean_a;
-    let (d2, nn) = (d * d, n * n);
-    let mut a = *c;
-    a.m2 = c.m2 - b.m2 - d2 * na * nb / n;
-    a.m3 = c.m3 - b.m3 - d2 * d * na * nb * (na - nb) / nn - 3.0 * d * (na * b.m2 - nb * a.m2) / n;
-    if fourth {
-        a.m4 = c.m4
-            - b.m4
-            - d2 * d2 * na * nb * (na * na - na * nb + nb * nb) / (nn * n)
-            - 6.0 * d2 * (na * na * b.m2 + nb * nb * a.m2) / nn
-            - 4.0 * d * (na * b.m3 - nb * a.m3) / n;
-    }
-    a.sum_delta = mean_a;
-    a.count.count = na;
-    Ok(a)
-}
-
-/// Merges and unmerges of a watermill statistic on `central_moments`, refused when `bias`
-/// differs.
+/// The merge of a watermill statistic on `central_moments`, refused when `bias` differs.
+///
+/// No `Unmerge`: the inverse formulas are exact algebra, but the value is a ratio of central
+/// moments, and moments recovered by subtraction keep the rounding of the larger stream;
+/// when what is left is nearly constant, the ratio turns that rounding into any value at all
+/// (a constant remainder gave 3.6e16 instead of -3 in the property tests).
 macro_rules! moments_merge {
     ($name:ty, fourth = $fourth:expr) => {
         impl Merge for $name {
@@ -145,15 +111,6 @@ macro_rules! moments_merge {
                 same_param("bias", self.inner.bias, other.inner.bias)?;
                 let (a, b) = (&self.inner.central_moments, &other.inner.central_moments);
                 self.inner.central_moments = combine(a, b, $fourth);
-                Ok(())
-            }
-        }
-
-        impl Unmerge for $name {
-            fn unmerge(&mut self, other: &Self) -> Result<()> {
-                same_param("bias", self.inner.bias, other.inner.bias)?;
-                let (c, b) = (&self.inner.central_moments, &other.inner.central_moments);
-                self.inner.central_moments = separate(c, b, $fourth)?;
                 Ok(())
             }
         }
@@ -311,7 +268,7 @@ mod tests {
     }
 
     #[test]
-    fn merges_match_one_stream_and_unmerge_inverts() {
+    fn merges_match_one_stream() {
         let xs = [
             1.5, -2.0, 3.25, 7.0, 0.5, -1.0, 2.0, 9.5, -4.0, 0.0, 1.0, 3.0,
         ];
@@ -333,23 +290,13 @@ mod tests {
                 sb.update(x);
                 kb.update(x);
             });
-            let (sa0, ka0) = (sa.clone(), ka.clone());
             sa.merge(&sb).unwrap();
             ka.merge(&kb).unwrap();
             assert!(close(sa.get().unwrap(), s.get().unwrap()));
             assert!(close(ka.get().unwrap(), k.get().unwrap()));
-            sa.unmerge(&sb).unwrap();
-            ka.unmerge(&kb).unwrap();
-            if cut >= 4 {
-                assert!(close(sa.get().unwrap(), sa0.get().unwrap()));
-                assert!(close(ka.get().unwrap(), ka0.get().unwrap()));
-            }
         }
         let mut k = Kurtosis::new(false);
         assert!(k.merge(&Kurtosis::new(true)).is_err());
-        let mut one = Kurtosis::new(false);
-        one.update(1.0);
-        assert!(k.unmerge(&one).is_err());
     }
 
     #[test]
