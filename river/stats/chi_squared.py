@@ -153,7 +153,7 @@ class ChiSquared(base.Bivariate):
 
     def _check_contains(self, other: ChiSquared) -> None:
         for x, row in other.counts.items():
-            mine = self.counts.get(x, {})
+            mine: typing.Mapping[typing.Hashable, int] = self.counts.get(x, {})
             for y, c in row.items():
                 if mine.get(y, 0) < c:
                     raise ValueError(
