@@ -108,7 +108,10 @@ def test_difference_takes_a_merged_stream_back_out(entry):
     before_both, before_b = frozen(both), frozen(b)
     rest = both - b
     assert frozen(both) == before_both and frozen(b) == before_b
-    if entry.merges == EXACT:
+    if entry.name == "ChiSquared":  # the same table; its sum may run in another order
+        assert rest.counts == a.counts and rest.x_totals == a.x_totals and rest.n == a.n
+        assert close(rest.get(), a.get(), MERGE_REL, 1e-12)
+    elif entry.merges == EXACT:
         assert exact(rest.get()) == exact(a.get())
     else:
         assert close(rest.get(), a.get(), 1e-9, 1e-9), (rest.get(), a.get())

@@ -162,7 +162,10 @@ class ChiSquared(base.Bivariate):
 
     def _add_table(self, other: ChiSquared, sign: int) -> None:
         """Add (sign 1) or take out (sign -1, checked beforehand) `other`'s table. New keys come
-        in `other`'s order of first sight, as one statistic fed both streams would hold."""
+        in `other`'s order of first sight, as one statistic fed both streams would hold, so the
+        value, summed in that order, is the same to the last bit. Taking a stream out leaves the
+        remaining keys in the order of the merged stream: the same table, a value that may
+        differ in the last bits (the order of its sum)."""
         rows = [(x, list(row.items())) for x, row in other.counts.items()]  # `other` may be `self`
         x_totals, y_totals = list(other.x_totals.items()), list(other.y_totals.items())
         for x, row in rows:
@@ -218,15 +221,13 @@ class ChiSquared(base.Bivariate):
         if self._value is None:
             n = self.n
             y_totals = self.y_totals
-            terms = []
+            total = 0.0
             for x, row in self.counts.items():
                 rx = self.x_totals[x]
                 for y, cy in y_totals.items():
                     expected = rx * cy / n
-                    terms.append((row.get(y, 0) - expected) ** 2 / expected)
-            # An exactly rounded sum does not depend on the order of the table's keys, so a
-            # table built by merges (or taking a stream out) gives the very same value.
-            self._value = math.fsum(terms)
+                    total += (row.get(y, 0) - expected) ** 2 / expected
+            self._value = total
         return self._value
 
     def update_many(self, xs: typing.Iterable, ys: typing.Iterable) -> None:
