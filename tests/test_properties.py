@@ -24,7 +24,19 @@ import pickle
 
 import numpy as np
 import pytest
-from catalogue import BY_NAME, NAMES, REVERT_REL, REVERTIBLE, close, entries, exact, pull, push, state
+from catalogue import (
+    BY_NAME,
+    EXACT,
+    NAMES,
+    REVERT_REL,
+    REVERTIBLE,
+    close,
+    entries,
+    exact,
+    pull,
+    push,
+    state,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -220,6 +232,31 @@ def test_merge_and_unmerge(name, data):
     in_place -= b
     assert close(in_place.get(), a.get(), REVERT_REL, scale)
     assert pickle.dumps(b) == b_state
+
+
+EXACT_MERGES = [e.name for e in entries(merges=EXACT)]
+
+
+@pytest.mark.parametrize("name", EXACT_MERGES)
+@FAST
+@given(data=st.data())
+def test_exact_merges_equal_one_statistic_fed_both_streams(name, data):
+    """Counts, extrema and tables: `a + b` holds the very state of one statistic fed both
+    streams, infinities, ties and repeated hashables included."""
+    entry = BY_NAME[name]
+    left = data.draw(streams(name, any_float), label="a")
+    right = data.draw(streams(name, any_float), label="b")
+    params = entry.merge_params
+    a, b, both = (entry.make(params) for _ in range(3))
+    for item in left:
+        push(a, entry, item)
+        push(both, entry, item)
+    for item in right:
+        push(b, entry, item)
+        push(both, entry, item)
+    total = a + b
+    assert exact(total.get()) == exact(both.get())
+    assert state(total) == state(both)
 
 
 # --- rolling quantiles against numpy ---------------------------------------------------------
