@@ -14,6 +14,7 @@ The generic suites (pickling, batches, bad input, repr, clone) iterate `ENTRIES`
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import math
 import numbers
 import pickle
@@ -35,6 +36,13 @@ REVERT_REL = 1e-9
 # their definition: the subtraction cancels, so the bound is absolute at the scale of E[x²]
 # (at most 100 for the streams of the suites) as well as relative.
 CANCELLATION_REL, CANCELLATION_ABS = 1e-9, 1e-9 * 100
+# A merge that is not exact (float means and moments, summed in another order) against one
+# statistic fed both streams.
+MERGE_REL = 1e-12
+# Entropy's eps smoothing makes its own value depend on the order of the values: two shuffles of
+# one stream differ by a few 1e-12 (a sorted one by up to 1e-9), so its merge is held to this.
+ENTROPY_MERGE_REL = 1e-10
+EXACT, CLOSE, SKETCH = "exact", "close", "sketch"
 # Revert-then-update inside `utils.Rolling` (a refused update re-applies the reverted call)
 # against the straight path: the same operations, in a different order.
 ROLLING_REL, ROLLING_ABS = 1e-12, 1e-12
@@ -92,7 +100,15 @@ class Entry:
     bivariate: bool = False
     # None (no `revert`), "exact" (counts: revert undoes update bit for bit) or "approx".
     reverts: str | None = None
-    merges: bool = False  # `+`, `-`, `+=`, `-=` (Chan et al.)
+    # How `a + b` compares with one statistic fed both streams: EXACT (the same state, so every
+    # later value is the same too), CLOSE (within MERGE_REL), SKETCH (an approximation, held to
+    # its error bound by its own suite), or None: `+` raises TypeError saying why.
+    merges: str | None = None
+    unmerges: bool = False  # `-` and `-=` as well: the merge has an exact inverse
+    # (parameter, value): it merges only with that value of the parameter (Mode with k=-1).
+    merges_if: tuple[str, typing.Any] | None = None
+    # Parameters that differ from `params` in a way that makes a merge a ValueError.
+    other_params: dict[str, typing.Any] | None = None
     weighted: bool = False  # `update(..., w=...)`
     rust: bool = True  # built on a class of river.stats._rust_stats
     # `update(x, t=...)`: a time window, neither Univariate nor Bivariate. Not in ENTRIES (the
@@ -113,6 +129,23 @@ class Entry:
     def make(self, params: dict | None = None):
         return self.cls(**(self.params if params is None else params))
 
+    def merges_with(self, params: dict) -> bool:
+        """Whether statistics built with `params` merge."""
+        if self.merges is None:
+            return False
+        if self.merges_if is None:
+            return True
+        name, value = self.merges_if
+        default = inspect.signature(self.cls).parameters[name].default
+        return params.get(name, default) == value
+
+    @property
+    def merge_params(self) -> dict:
+        """The parameters the merge suites build it with."""
+        if self.merges_if is None or self.merges_with(self.params):
+            return dict(self.params)
+        return {**self.params, self.merges_if[0]: self.merges_if[1]}
+
     def param_sets(self) -> list[dict]:
         """The suites' arguments first, then every other set of `_unit_test_params`."""
         sets = [dict(self.params)]
@@ -126,10 +159,12 @@ class Entry:
 
 
 W7 = {"window_size": 7}
-REVERTS_AND_MERGES = {"reverts": "approx", "merges": True, "weighted": True}
+DDOF = {"ddof": 0}
+REVERTS_AND_MERGES = {"reverts": "approx", "merges": CLOSE, "unmerges": True, "weighted": True}
+EXACT_MERGE = {"merges": EXACT}
 
 ENTRIES: list[Entry] = [
-    Entry("AbsMax", {}, "AbsMax: 0.", "absmax", NUMBER),
+    Entry("AbsMax", {}, "AbsMax: 0.", "absmax", NUMBER, **EXACT_MERGE),
     Entry("AutoCorr", {"lag": 2}, "AutoCorr: 0.", "autocorr_2", NUMBER),
     Entry(
         "BayesianMean",
@@ -138,6 +173,9 @@ ENTRIES: list[Entry] = [
         "bayes_mean",
         NUMBER,
         reverts="approx",
+        merges=CLOSE,
+        unmerges=True,
+        other_params={"prior_weight": 2.0},
     ),
     Entry(
         "ChiSquared",
@@ -148,25 +186,68 @@ ENTRIES: list[Entry] = [
         bivariate=True,
         reverts="exact",
         rust=False,
+        merges=EXACT,
+        unmerges=True,
     ),
-    Entry("Count", {}, "Count: 0.", "count", ANYTHING),
-    Entry("Cov", {}, "Cov: 0.", None, NUMBER, bivariate=True, **REVERTS_AND_MERGES),
-    Entry("Entropy", {}, "Entropy: 0.", "entropy", HASHABLE, rust=False),
+    Entry("Count", {}, "Count: 0.", "count", ANYTHING, merges=EXACT, unmerges=True),
+    Entry("Cov", {}, "Cov: 0.", None, NUMBER, bivariate=True, **REVERTS_AND_MERGES, other_params=DDOF),
+    Entry(
+        "Entropy",
+        {},
+        "Entropy: 0.",
+        "entropy",
+        HASHABLE,
+        rust=False,
+        merges=CLOSE,
+        merges_if=("fading_factor", 1),
+        other_params={"eps": 1e-6},
+    ),
     Entry("EWCov", {"fading_factor": 0.5}, "EWCov: 0.", "ewcov_0.5", NUMBER, bivariate=True),
     Entry("EWMean", {"fading_factor": 0.5}, "EWMean: 0.", "ewm_0.5", NUMBER),
     Entry("EWVar", {"fading_factor": 0.5}, "EWVar: 0.", "ewv_0.5", NUMBER),
     Entry("IQR", {}, "IQR: None", "IQR_0.25_0.75", NUMBER),
-    # Merges with + and += only (no exact inverse): `merges` stays False, it means all four.
-    Entry("KLLQuantile", {}, "KLLQuantile: None", "kllquantile", NUMBER),
-    Entry("KolmogorovSmirnov", {}, "KolmogorovSmirnov: 0.", None, NUMBER, bivariate=True, reverts="exact"),
-    Entry("Kurtosis", {}, "Kurtosis: -3.", "kurtosis", NUMBER),
+    Entry(
+        "KLLQuantile", {}, "KLLQuantile: None", "kllquantile", NUMBER, merges=SKETCH, other_params={"k": 100}
+    ),
+    Entry(
+        "KolmogorovSmirnov",
+        {},
+        "KolmogorovSmirnov: 0.",
+        None,
+        NUMBER,
+        bivariate=True,
+        reverts="exact",
+        merges=EXACT,
+        unmerges=True,
+        other_params={"statistic": "kuiper"},
+    ),
+    Entry("Kurtosis", {}, "Kurtosis: -3.", "kurtosis", NUMBER, merges=CLOSE, other_params={"bias": True}),
     Entry("MAD", {}, "MAD: None", "mad", NUMBER),
-    Entry("Max", {}, "Max: -inf", "max", NUMBER),
+    Entry("Max", {}, "Max: -inf", "max", NUMBER, **EXACT_MERGE),
     Entry("Mean", {}, "Mean: 0.", "mean", NUMBER, **REVERTS_AND_MERGES),
-    Entry("Min", {}, "Min: inf", "min", NUMBER),
-    Entry("Mode", {}, "Mode: None", "mode", HASHABLE, rust=False),
-    Entry("PeakToPeak", {}, "PeakToPeak: 0.", "ptp", NUMBER),
-    Entry("PearsonCorr", {}, "PearsonCorr: 0.", None, NUMBER, bivariate=True, **REVERTS_AND_MERGES),
+    Entry("Min", {}, "Min: inf", "min", NUMBER, **EXACT_MERGE),
+    Entry(
+        "Mode",
+        {},
+        "Mode: None",
+        "mode",
+        HASHABLE,
+        rust=False,
+        merges=EXACT,
+        merges_if=("k", -1),
+        other_params={"k": 3},
+    ),
+    Entry("PeakToPeak", {}, "PeakToPeak: 0.", "ptp", NUMBER, **EXACT_MERGE),
+    Entry(
+        "PearsonCorr",
+        {},
+        "PearsonCorr: 0.",
+        None,
+        NUMBER,
+        bivariate=True,
+        **REVERTS_AND_MERGES,
+        other_params=DDOF,
+    ),
     Entry("Quantile", {}, "Quantile: None", "quantile", NUMBER),
     Entry("RollingAbsMax", W7, "RollingAbsMax: None", "rollingabsmax_7", NUMBER),
     Entry("RollingIQR", W7, "RollingIQR: None", "rollingiqr_7", NUMBER),
@@ -177,11 +258,11 @@ ENTRIES: list[Entry] = [
     Entry(
         "RollingQuantile", {"q": 0.5, "window_size": 7}, "RollingQuantile: None", "rollingquantile_7", NUMBER
     ),
-    Entry("SEM", {}, "SEM: None", "sem", NUMBER, **REVERTS_AND_MERGES),
+    Entry("SEM", {}, "SEM: None", "sem", NUMBER, **REVERTS_AND_MERGES, other_params=DDOF),
     Entry("Shift", {"amount": 1}, "Shift: None", "shift_1", ANYTHING, rust=False),
-    Entry("Skew", {}, "Skew: 0.", "skew", NUMBER),
-    Entry("Sum", {}, "Sum: 0.", "sum", NUMBER, reverts="approx"),
-    Entry("Var", {}, "Var: 0.", "var", NUMBER, **REVERTS_AND_MERGES),
+    Entry("Skew", {}, "Skew: 0.", "skew", NUMBER, merges=CLOSE, other_params={"bias": True}),
+    Entry("Sum", {}, "Sum: 0.", "sum", NUMBER, reverts="approx", merges=CLOSE, unmerges=True),
+    Entry("Var", {}, "Var: 0.", "var", NUMBER, **REVERTS_AND_MERGES, other_params=DDOF),
 ]
 
 T5 = {"period": 5}

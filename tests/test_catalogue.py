@@ -38,9 +38,11 @@ def test_declarations_hold(entry):
     assert (rust_class_of(cls) is not None) == entry.rust
     assert issubclass(cls, stats.base.Bivariate if entry.bivariate else stats.base.Univariate)
     assert callable(getattr(cls, "revert", None)) == (entry.reverts is not None)
-    assert all(callable(getattr(cls, op, None)) for op in ("__add__", "__sub__", "__iadd__", "__isub__")) == (
-        entry.merges
-    )
+    # Every statistic has `+` and `-` (Statistic's refuse, with a reason); those that merge
+    # define their own, and `-` only where the merge has an exact inverse.
+    assert (cls.__add__ is not stats.base.Statistic.__add__) == (entry.merges is not None)
+    assert (cls.__sub__ is not stats.base.Statistic.__sub__) == entry.unmerges
+    assert not entry.unmerges or entry.merges is not None
     # A weight of 2 counts as the same item given twice.
     first, second = (args_of(entry, item) for item in feed(entry.kind, 2, seed=9))
     weighted = entry.make()

@@ -71,6 +71,10 @@ a += b
 assert_type(a, stats.Mean)
 assert_type(stats.Var() + stats.Var(), stats.Var)
 assert_type(stats.Cov() + stats.Cov(), stats.Cov)
+assert_type(stats.Max() + stats.Max(), stats.Max)
+assert_type(stats.Count() - stats.Count(), stats.Count)
+assert_type(stats.KolmogorovSmirnov() + stats.KolmogorovSmirnov(), stats.KolmogorovSmirnov)
+assert_type(stats.Mode(k=-1) + stats.Mode(k=-1), stats.Mode)
 
 # Pickling round trip: pickle.loads gives Any, so the user says what they expect.
 restored: stats.RollingQuantile = pickle.loads(pickle.dumps(rq))

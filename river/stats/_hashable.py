@@ -87,6 +87,23 @@ def nan_keys_merged(
     return out
 
 
+def check_merge(self: typing.Any, other: typing.Any, op: str) -> None:
+    """TypeError unless `other` is of exactly `self`'s class (the same message as the Rust
+    classes give)."""
+    if type(other) is not type(self):
+        raise TypeError(
+            f"unsupported operand types for {op}: '{type(self).__name__}' and "
+            f"'{type(other).__name__}': only statistics of the same class merge"
+        )
+
+
+def param_differs(name: str, mine: typing.Any, theirs: typing.Any) -> ValueError:
+    """The refusal of a merge between statistics built with different parameters."""
+    return ValueError(
+        f"{name} differs ({mine} and {theirs}): only statistics built with the same parameters merge"
+    )
+
+
 def check_hashable(x: typing.Any, what: str = "x") -> None:
     """Raise TypeError naming the value when it cannot be counted."""
     try:

@@ -56,6 +56,11 @@ class AutoCorr(RsAutoCorr, base.Univariate):
 
     """
 
+    _no_merge = (
+        "it pairs each value with the one `lag` updates before it, and the pairs that "
+        "would straddle two streams are unknown"
+    )
+
     def __init__(self, lag: int) -> None:
         pass
 

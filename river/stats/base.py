@@ -38,6 +38,21 @@ class Statistic(abc.ABC, base.Base):
 
     _fmt = ",.6f"
 
+    #: Why `a + b` has no meaning for this class (and what to use instead, if anything). A
+    #: class that merges defines `__add__` (and `__sub__` where the merge has an exact
+    #: inverse), which comes first in its MRO; every other statistic says why here.
+    _no_merge: typing.ClassVar[str] = "this statistic does not define a merge"
+    #: Why `a - b` has no meaning for a class that merges but has no exact inverse.
+    _no_unmerge: typing.ClassVar[str] = "its merge has no exact inverse"
+
+    def __add__(self, other: typing.Any) -> typing.Any:
+        raise TypeError(f"{type(self).__name__} cannot be merged with +: {self._no_merge}")
+
+    def __sub__(self, other: typing.Any) -> typing.Any:
+        if type(self).__add__ is Statistic.__add__:
+            raise TypeError(f"{type(self).__name__} cannot be merged with -: {self._no_merge}")
+        raise TypeError(f"{type(self).__name__} has no -: {self._no_unmerge}")
+
     @abc.abstractmethod
     def get(self):
         """Return the current value of the statistic."""
@@ -140,6 +155,11 @@ class Link(Univariate):
 
     """
 
+    _no_merge = (
+        "the right statistic sees the left one's values in the order they came, which two "
+        "merged streams do not have"
+    )
+
     def __init__(self, left: Univariate, right: Univariate) -> None:
         self.left = left
         self.right = right
@@ -176,6 +196,11 @@ class RollingUnivariate(Univariate):
     [^1]: [River's RollingUnivariate](https://riverml.xyz/latest/api/stats/base/RollingUnivariate/)
 
     """
+
+    _no_merge = (
+        "a rolling statistic holds the last window_size values of one stream, and two streams "
+        "have no order between them to say which values are the last"
+    )
 
     @property
     @abc.abstractmethod

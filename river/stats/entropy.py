@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import collections
+import copy
 import math
 import numbers
 import typing
@@ -109,6 +110,52 @@ class Entropy(base.Univariate):
 
     def get(self) -> float:
         return self.entropy
+
+    _no_unmerge = (
+        "the running entropy's smoothing (eps) makes it depend on the path the values took, "
+        "which cannot be retraced backwards"
+    )
+
+    def __add__(self, other: typing.Any) -> Entropy:
+        self._check_merge(other, "+")
+        merged = copy.deepcopy(self)
+        merged._merge(other)
+        return merged
+
+    def __iadd__(self, other: typing.Any) -> Entropy:
+        self._check_merge(other, "+=")
+        self._merge(other)
+        return self
+
+    def _check_merge(self, other: typing.Any, op: str) -> None:
+        _hashable.check_merge(self, other, op)
+        for name in ("fading_factor", "eps"):
+            if getattr(self, name) != getattr(other, name):
+                raise _hashable.param_differs(name, getattr(self, name), getattr(other, name))
+        if self.fading_factor != 1:
+            raise TypeError(
+                "Entropy with fading_factor < 1 cannot be merged: the fading weighs the newest "
+                "values most, and two streams have no order between them"
+            )
+
+    def _merge(self, other: Entropy) -> None:
+        """Take in the other stream's counts, value by value, through the update formula.
+
+        Without fading, the entropy depends on the order of the values only through its eps
+        smoothing: the values are replayed spread out in proportion to their counts (each
+        value's occurrences evenly spaced over the other stream), the order a shuffled stream
+        has on average, so the result is within about 1e-12 relative of one statistic fed
+        this stream, then the other's values in an unremarkable order. A sorted stream
+        differs from a shuffled one by up to about 1e-9 on its own.
+        """
+        if not self.n:  # nothing to interleave with: take the other's state as it is
+            self.entropy, self.n, self.counter = other.entropy, other.n, other.counter.copy()
+            return
+        items = list(other.counter.items())  # a copy: `other` may be `self`
+        order = sorted(((i + 0.5) / c, j) for j, (_, c) in enumerate(items) for i in range(c))
+        update = self.update
+        for _, j in order:
+            update(items[j][0])
 
     def __setstate__(self, state: dict[str, typing.Any]) -> None:
         self.__dict__.update(state)

@@ -47,6 +47,11 @@ class EWCov(RsEWCov, base.Bivariate):
 
     """
 
+    _no_merge = (
+        "exponential weights depend on the order of the values (the newest weigh most), "
+        "and two streams have no order between them"
+    )
+
     def __init__(self, fading_factor: float = 0.5) -> None:
         pass
 

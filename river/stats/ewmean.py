@@ -51,6 +51,11 @@ class EWMean(RsEWMean, base.Univariate):
 
     """
 
+    _no_merge = (
+        "exponential weights depend on the order of the values (the newest weigh most), "
+        "and two streams have no order between them"
+    )
+
     def __init__(self, fading_factor: float = 0.5) -> None:
         # The state lives in Rust and was built (and checked) by RsEWMean.__new__.
         pass

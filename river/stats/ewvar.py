@@ -48,6 +48,11 @@ class EWVar(RsEWVar, base.Univariate):
 
     """
 
+    _no_merge = (
+        "exponential weights depend on the order of the values (the newest weigh most), "
+        "and two streams have no order between them"
+    )
+
     def __init__(self, fading_factor: float = 0.5) -> None:
         pass
 

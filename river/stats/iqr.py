@@ -55,6 +55,11 @@ class IQR(RsIQR, base.Univariate):
 
     """
 
+    _no_merge = (
+        "its P² markers summarise one stream and cannot be combined with another's; use "
+        "stats.KLLQuantile, which merges with + and +=, and its quantile(q_sup) - quantile(q_inf)"
+    )
+
     def __init__(self, q_inf: float = 0.25, q_sup: float = 0.75) -> None:
         pass
 

@@ -52,6 +52,11 @@ class Kurtosis(RsKurtosis, base.Univariate):
 
     """
 
+    _no_unmerge = (
+        "moments recovered by subtraction keep the rounding of the larger stream, and the "
+        "ratio of moments can turn it into any value when what is left is nearly constant"
+    )
+
     def __init__(self, bias: bool = False) -> None:
         pass
 

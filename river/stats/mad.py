@@ -48,6 +48,11 @@ class MAD(RsMAD, Quantile):
 
     """
 
+    _no_merge = (
+        "it is a running median of distances to a running median, both P² estimates of "
+        "one stream, which cannot be combined with another's"
+    )
+
     def __init__(self) -> None:
         pass
 

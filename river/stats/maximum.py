@@ -41,6 +41,10 @@ class Max(RsMax, base.Univariate):
 
     """
 
+    _no_unmerge = (
+        "an extremum cannot be taken back out: the values the other stream's extremum hid are not kept"
+    )
+
     def __init__(self) -> None:
         pass
 
@@ -81,6 +85,10 @@ class AbsMax(RsAbsMax, base.Univariate):
     [^1]: [Sample maximum and minimum](https://en.wikipedia.org/wiki/Sample_maximum_and_minimum)
 
     """
+
+    _no_unmerge = (
+        "an extremum cannot be taken back out: the values the other stream's extremum hid are not kept"
+    )
 
     def __init__(self) -> None:
         pass

@@ -41,6 +41,10 @@ class Min(RsMin, base.Univariate):
 
     """
 
+    _no_unmerge = (
+        "an extremum cannot be taken back out: the values the other stream's extremum hid are not kept"
+    )
+
     def __init__(self) -> None:
         pass
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import collections
+import copy
 import heapq
 import sys
 import typing
@@ -102,6 +103,11 @@ class Mode(_HashableMixin, base.Univariate):
 
     """
 
+    _no_unmerge = (
+        "ties go to the value seen first, and which of the remaining values were seen first "
+        "cannot be recovered once another stream's values are taken out"
+    )
+
     def __init__(self, k: int = 25) -> None:
         if isinstance(k, bool) or not isinstance(k, int):
             raise TypeError(f"k must be an int, got {type(k).__name__}")
@@ -147,6 +153,45 @@ class Mode(_HashableMixin, base.Univariate):
 
     def get(self) -> typing.Hashable:
         return self._keys[self._mode] if self._top else None
+
+    def __add__(self, other: typing.Any) -> Mode:
+        self._check_merge(other, "+")
+        merged = copy.deepcopy(self)
+        merged._merge(other)
+        return merged
+
+    def __iadd__(self, other: typing.Any) -> Mode:
+        self._check_merge(other, "+=")
+        self._merge(other)
+        return self
+
+    def _check_merge(self, other: typing.Any, op: str) -> None:
+        _hashable.check_merge(self, other, op)
+        if self.k != other.k:
+            raise _hashable.param_differs("k", self.k, other.k)
+        if self.k != -1:
+            raise TypeError(
+                "Mode with a finite k cannot be merged: it counts only the first k distinct "
+                "values, and which of the other stream's values would have been among the first "
+                "k of both streams is unknown; use k=-1 for an exact mode that merges"
+            )
+
+    def _merge(self, other: Mode) -> None:
+        """Become the mode of both streams: the counts add up, and the values the other saw
+        first come after this one's in the order of first sight, as one statistic fed this
+        stream, then the other, would hold."""
+        counts, rank, keys = self.counts, self._rank, self._keys
+        theirs = [(x, other.counts[x]) for x in other._keys]  # a copy: `other` may be `self`
+        for x, c in theirs:
+            mine = counts.get(x)
+            if mine is None:
+                rank[x] = len(keys)
+                keys.append(x)
+                counts[x] = c
+            else:
+                counts[x] = mine + c
+        self._top = max(counts.values(), default=0)
+        self._mode = min((rank[x] for x, c in counts.items() if c == self._top), default=-1)
 
     def __setstate__(self, state: dict[str, typing.Any]) -> None:
         self.__dict__.update(state)

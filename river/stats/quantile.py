@@ -64,6 +64,11 @@ class Quantile(RsQuantile, base.Univariate):
 
     """
 
+    _no_merge = (
+        "the five P² markers summarise one stream and cannot be combined with another's; "
+        "use stats.KLLQuantile, a quantile sketch that merges with + and +="
+    )
+
     def __init__(self, q: float = 0.5) -> None:
         # The state lives in Rust and was built (and checked) by RsQuantile.__new__.
         pass

@@ -54,6 +54,12 @@ class RollingIQR(RsRollingIQR, base.RollingUnivariate):
 
     """
 
+    _no_merge = (
+        "a rolling statistic holds the last window_size values of one stream, and two "
+        "streams have no order between them to say which values are the last; for "
+        "quantiles of whole streams, stats.KLLQuantile merges with + and +="
+    )
+
     def __init__(self, window_size: int, q_inf: float = 0.25, q_sup: float = 0.75) -> None:
         pass
 

@@ -50,6 +50,12 @@ class RollingQuantile(RsRollingQuantile, base.RollingUnivariate):
 
     """
 
+    _no_merge = (
+        "a rolling statistic holds the last window_size values of one stream, and two "
+        "streams have no order between them to say which values are the last; for "
+        "quantiles of whole streams, stats.KLLQuantile merges with + and +="
+    )
+
     def __init__(self, q: float, window_size: int) -> None:
         pass
 

@@ -56,6 +56,11 @@ class Shift(base.Univariate):
 
     """
 
+    _no_merge = (
+        "it returns the value of one stream from `amount` updates ago, and two streams "
+        "have no order between them"
+    )
+
     def __init__(self, amount: int = 1, fill_value: typing.Any = None) -> None:
         if isinstance(amount, bool) or not isinstance(amount, numbers.Integral):
             raise TypeError(f"amount must be an int, got {type(amount).__name__}")

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use watermill::sum::Sum as WSum;
 
+use super::moments::{same_param, Merge, Unmerge};
 use super::state::Persist;
 use super::Univariate;
 use crate::error::{Result, StatsError};
@@ -29,6 +30,20 @@ impl Sum {
 }
 
 forwards_to_watermill!(Sum);
+
+impl Merge for Sum {
+    fn merge(&mut self, other: &Self) -> Result<()> {
+        self.inner.sum += other.inner.sum;
+        Ok(())
+    }
+}
+
+impl Unmerge for Sum {
+    fn unmerge(&mut self, other: &Self) -> Result<()> {
+        self.inner.sum -= other.inner.sum;
+        Ok(())
+    }
+}
 
 #[derive(Serialize, Deserialize)]
 pub struct SumState {
@@ -107,6 +122,25 @@ impl Univariate for Count {
     fn get(&self) -> Option<f64> {
         // Exact up to 2^53 (rounds, never wraps); the Python class reads `n` as an int.
         Some(self.n as f64)
+    }
+}
+
+impl Merge for Count {
+    fn merge(&mut self, other: &Self) -> Result<()> {
+        self.add(other.n);
+        Ok(())
+    }
+}
+
+impl Unmerge for Count {
+    fn unmerge(&mut self, other: &Self) -> Result<()> {
+        self.n = self.n.checked_sub(other.n).ok_or_else(|| {
+            StatsError::InvalidOperation(format!(
+                "cannot take a count of {} out of a count of {}",
+                other.n, self.n
+            ))
+        })?;
+        Ok(())
     }
 }
 
@@ -189,6 +223,46 @@ impl BayesianMean {
         } else {
             self.mean -= (x - self.mean) / self.n;
         }
+        Ok(())
+    }
+}
+
+impl BayesianMean {
+    fn same_params(&self, other: &Self) -> Result<()> {
+        same_param("prior", self.prior, other.prior)?;
+        same_param("prior_weight", self.prior_weight, other.prior_weight)
+    }
+}
+
+/// The running means merge as `Mean`'s do (Chan et al.), counts being whole numbers.
+impl Merge for BayesianMean {
+    fn merge(&mut self, other: &Self) -> Result<()> {
+        self.same_params(other)?;
+        let n = self.n + other.n;
+        if n > 0.0 {
+            self.mean += (other.mean - self.mean) * (other.n / n);
+            self.n = n;
+        }
+        Ok(())
+    }
+}
+
+impl Unmerge for BayesianMean {
+    fn unmerge(&mut self, other: &Self) -> Result<()> {
+        self.same_params(other)?;
+        if other.n > self.n {
+            return Err(StatsError::InvalidOperation(format!(
+                "cannot take {} values out of a mean of {}",
+                other.n, self.n
+            )));
+        }
+        let n = self.n - other.n;
+        if n > 0.0 {
+            self.mean = (self.n * self.mean - other.n * other.mean) / n;
+        } else {
+            self.mean = 0.0;
+        }
+        self.n = n;
         Ok(())
     }
 }

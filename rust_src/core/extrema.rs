@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use watermill::maximum::Max as WMax;
 use watermill::minimum::Min as WMin;
 
+use super::moments::Merge;
 use super::state::Persist;
 use super::Univariate;
 use crate::error::{Result, StatsError};
@@ -36,6 +37,13 @@ impl Max {
 }
 
 forwards_to_watermill!(Max);
+
+impl Merge for Max {
+    fn merge(&mut self, other: &Self) -> Result<()> {
+        self.inner.max = self.inner.max.max(other.inner.max);
+        Ok(())
+    }
+}
 
 #[derive(Serialize, Deserialize)]
 pub struct ExtremumState {
@@ -84,6 +92,13 @@ impl Min {
 
 forwards_to_watermill!(Min);
 
+impl Merge for Min {
+    fn merge(&mut self, other: &Self) -> Result<()> {
+        self.inner.min = self.inner.min.min(other.inner.min);
+        Ok(())
+    }
+}
+
 impl Persist for Min {
     const TAG: u8 = 41;
     const VERSION: u8 = 1;
@@ -129,6 +144,13 @@ impl Univariate for AbsMax {
     #[inline]
     fn get(&self) -> Option<f64> {
         Some(self.abs_max)
+    }
+}
+
+impl Merge for AbsMax {
+    fn merge(&mut self, other: &Self) -> Result<()> {
+        self.abs_max = self.abs_max.max(other.abs_max);
+        Ok(())
     }
 }
 

@@ -440,12 +440,7 @@ impl Kll {
     /// updates would, its higher levels are merged level by level, then levels over their
     /// allowance are compacted until the sketch fits.
     pub fn merge(&mut self, other: &Kll) -> Result<()> {
-        if other.k != self.k {
-            return Err(StatsError::InvalidOperation(format!(
-                "cannot merge sketches of different k ({} and {})",
-                self.k, other.k
-            )));
-        }
+        super::moments::same_param("k", self.k, other.k)?;
         if other.n == 0 {
             return Ok(());
         }
@@ -621,12 +616,7 @@ impl KLLQuantile {
 
     /// Merges `other` (same `q` and `k`) into this one.
     pub fn merge(&mut self, other: &KLLQuantile) -> Result<()> {
-        if other.q != self.q {
-            return Err(StatsError::InvalidOperation(format!(
-                "cannot merge KLLQuantile of different q ({} and {})",
-                self.q, other.q
-            )));
-        }
+        super::moments::same_param("q", self.q, other.q)?;
         self.sketch.merge(&other.sketch)
     }
 }
@@ -815,6 +805,14 @@ impl Persist for KLLQuantile {
             seed: s.seed,
             sketch,
         })
+    }
+}
+
+/// `+` and `+=` through the class macro's `merge` feature. No `-`: a compaction forgets
+/// which items it dropped, so a merged sketch cannot be taken apart.
+impl super::moments::Merge for KLLQuantile {
+    fn merge(&mut self, other: &Self) -> Result<()> {
+        KLLQuantile::merge(self, other)
     }
 }
 

@@ -19,6 +19,7 @@ use std::hash::BuildHasher;
 
 use serde::{Deserialize, Serialize};
 
+use super::moments::{same_param, Merge, Unmerge};
 use super::state::Persist;
 use crate::error::{Result, StatsError};
 
@@ -132,6 +133,14 @@ impl KolmogorovSmirnov {
         Ok(())
     }
 
+    /// Every value of `other` with its counts, added (or taken out, with `sign` -1) in one
+    /// pass; callers check beforehand that nothing goes below 0.
+    fn change_all(&mut self, other: &Self, sign: i64) {
+        for (value, count_x, count_y) in other.entries() {
+            self.change(value, sign * signed(count_x), sign * signed(count_y));
+        }
+    }
+
     pub fn get(&self) -> f64 {
         let Some(root) = self.root.and_then(|r| self.nodes.get(r)) else {
             return 0.0;
@@ -233,7 +242,7 @@ impl KolmogorovSmirnov {
     }
 
     /// Joins two treaps, every value of `a` below every value of `b`.
-    fn merge(&mut self, a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    fn join(&mut self, a: Option<usize>, b: Option<usize>) -> Option<usize> {
         let (Some(i), Some(j)) = (a, b) else {
             return a.or(b);
         };
@@ -241,14 +250,14 @@ impl KolmogorovSmirnov {
             return a.or(b);
         };
         if ni.priority > nj.priority {
-            let merged = self.merge(ni.right, Some(j));
+            let merged = self.join(ni.right, Some(j));
             if let Some(node) = self.nodes.get_mut(i) {
                 node.right = merged;
             }
             self.pull(i);
             Some(i)
         } else {
-            let merged = self.merge(Some(i), nj.left);
+            let merged = self.join(Some(i), nj.left);
             if let Some(node) = self.nodes.get_mut(j) {
                 node.left = merged;
             }
@@ -316,8 +325,8 @@ impl KolmogorovSmirnov {
             )),
             None => None,
         };
-        let joined = self.merge(below, at);
-        self.root = self.merge(joined, above);
+        let joined = self.join(below, at);
+        self.root = self.join(joined, above);
         if self.root.is_none() {
             // Both samples are empty: give the arena back.
             self.nodes.clear();
@@ -342,6 +351,43 @@ impl KolmogorovSmirnov {
             at = node.right;
         }
         out
+    }
+}
+
+/// Both samples of `other` join this one's: the same counts as one statistic fed both
+/// streams, so the value is exactly the same.
+impl Merge for KolmogorovSmirnov {
+    fn merge(&mut self, other: &Self) -> Result<()> {
+        same_param("statistic", self.distance.name(), other.distance.name())?;
+        self.change_all(other, 1);
+        self.n = self.n.saturating_add(other.n);
+        Ok(())
+    }
+}
+
+/// Takes `other`'s samples back out: refused, nothing changed, unless every one of its values
+/// is held here at least as many times in each sample.
+impl Unmerge for KolmogorovSmirnov {
+    fn unmerge(&mut self, other: &Self) -> Result<()> {
+        same_param("statistic", self.distance.name(), other.distance.name())?;
+        let entries = other.entries();
+        if other.n > self.n {
+            return Err(StatsError::InvalidOperation(format!(
+                "cannot take {} pairs out of {}",
+                other.n, self.n
+            )));
+        }
+        for &(value, count_x, count_y) in &entries {
+            let (have_x, have_y) = self.counts(value);
+            if count_x > have_x || count_y > have_y {
+                return Err(StatsError::InvalidOperation(format!(
+                    "cannot take {value} out: it was not added to its sample as many times"
+                )));
+            }
+        }
+        self.change_all(other, -1);
+        self.n = self.n.saturating_sub(other.n);
+        Ok(())
     }
 }
 
@@ -393,7 +439,7 @@ impl Persist for KolmogorovSmirnov {
         }
         for (value, cx, cy) in s.entries {
             let i = ks.new_node(value, cx, cy);
-            ks.root = ks.merge(ks.root, Some(i));
+            ks.root = ks.join(ks.root, Some(i));
         }
         ks.n = s.n;
         Ok(ks)
@@ -418,6 +464,34 @@ mod tests {
             lo = lo.min(fx - fy);
         }
         (hi.max(-lo), hi - lo)
+    }
+
+    #[test]
+    fn merge_is_exact_and_unmerge_inverts_it() {
+        let xs: Vec<f64> = (0..40).map(|i| f64::from((i * 7) % 13) - 3.0).collect();
+        let ys: Vec<f64> = (0..40).map(|i| f64::from((i * 5) % 11) * 0.5).collect();
+        let mut all = KolmogorovSmirnov::new("ks").unwrap();
+        let mut a = KolmogorovSmirnov::new("ks").unwrap();
+        let mut b = KolmogorovSmirnov::new("ks").unwrap();
+        for (i, (&x, &y)) in xs.iter().zip(&ys).enumerate() {
+            all.update(x, y);
+            if i < 15 {
+                a.update(x, y);
+            } else {
+                b.update(x, y);
+            }
+        }
+        let a0 = a.clone();
+        a.merge(&b).unwrap();
+        assert_eq!(a.get(), all.get());
+        assert_eq!(a.entries(), all.entries());
+        a.unmerge(&b).unwrap();
+        assert_eq!(a.get(), a0.get());
+        assert_eq!(a.entries(), a0.entries());
+        // b is not inside a any more: refused, nothing changed.
+        assert!(a.unmerge(&b).is_err());
+        assert_eq!(a.entries(), a0.entries());
+        assert!(a.merge(&KolmogorovSmirnov::new("kuiper").unwrap()).is_err());
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //!
 //! Each statistic keeps the sum of weights `n`, the mean(s) and the sum of (co)squared
 //! deviations (`m2`, `c_xy`), updated as in West (1979). The value divides that sum by
-//! `n - ddof` only when asked, so the state does not depend on `ddof` and merging statistics
-//! built with different `ddof` is well defined.
+//! `n - ddof` only when asked. Merging statistics built with different `ddof` is refused all
+//! the same: the result would silently take one side's `ddof`.
 //!
 //! Not watermill's `Mean`/`Variance`/`Covariance`: they take no weights, cannot be merged,
 //! `Covariance` cannot be reverted, and `Variance`'s `ddof` is a `u32` mixed with the state.
@@ -55,16 +55,44 @@ pub fn revert_weight(w: f64) -> Result<f64> {
     Ok(-check_weight(w)?)
 }
 
-/// A statistic that can take in, or give back, a whole other stream (Chan et al.).
+/// A statistic that can take in a whole other stream: afterwards it holds what one statistic
+/// fed both streams would hold. The merge logic of every class lives in the core, beside
+/// the class (Chan et al. for the means and variances, Pebay 2008 for the higher moments,
+/// counts and extrema for the rest); the bindings only convert and delegate.
 pub trait Merge {
-    /// Becomes the statistic of both streams.
-    fn merge(&mut self, other: &Self);
-    /// Removes a stream that was merged into this one (or fed to it).
-    fn unmerge(&mut self, other: &Self);
+    /// Becomes the statistic of both streams; refused, nothing changed, when the two were
+    /// built with different parameters.
+    fn merge(&mut self, other: &Self) -> Result<()>;
+}
+
+/// A merge with an exact inverse: a stream that was merged in (or fed) can be taken out.
+pub trait Unmerge: Merge {
+    /// Removes a stream that was merged into this one (or fed to it); refused, nothing
+    /// changed, when the parameters differ or the other holds what this one does not.
+    fn unmerge(&mut self, other: &Self) -> Result<()>;
+}
+
+/// The refusal of a merge between statistics built with different parameters.
+pub fn same_param<T: PartialEq + std::fmt::Display>(
+    name: &'static str,
+    mine: T,
+    theirs: T,
+) -> Result<()> {
+    if mine == theirs {
+        Ok(())
+    } else {
+        Err(StatsError::param(
+            name,
+            format!(
+                "differs ({mine} and {theirs}): only statistics built with the same \
+                 parameters merge"
+            ),
+        ))
+    }
 }
 
 /// A statistic that accepts weighted updates and reverts.
-pub trait Weighted: Univariate + Merge + Clone {
+pub trait Weighted: Univariate + Unmerge + Clone {
     /// Updates with `x` of weight `w` (negative: revert); all or nothing.
     fn update_weighted(&mut self, x: f64, w: f64) -> Result<()>;
     /// Undoes an update with `x` of weight `w`; all or nothing.
@@ -149,8 +177,8 @@ impl Weighted for Mean {
     }
 }
 
-impl Merge for Mean {
-    fn merge(&mut self, other: &Self) {
+impl Mean {
+    fn absorb(&mut self, other: &Self) {
         let n = self.n + other.n;
         if n > 0.0 {
             self.mean += (other.mean - self.mean) * (other.n / n);
@@ -160,7 +188,7 @@ impl Merge for Mean {
         }
     }
 
-    fn unmerge(&mut self, other: &Self) {
+    fn remove(&mut self, other: &Self) {
         let n = self.n - other.n;
         if n > 0.0 {
             self.mean = (self.n * self.mean - other.n * other.mean) / n;
@@ -169,6 +197,20 @@ impl Merge for Mean {
             // River's behaviour: removing as much weight as there is, or more, empties it.
             *self = Self::new();
         }
+    }
+}
+
+impl Merge for Mean {
+    fn merge(&mut self, other: &Self) -> Result<()> {
+        self.absorb(other);
+        Ok(())
+    }
+}
+
+impl Unmerge for Mean {
+    fn unmerge(&mut self, other: &Self) -> Result<()> {
+        self.remove(other);
+        Ok(())
     }
 }
 
@@ -338,34 +380,47 @@ impl Weighted for Var {
     }
 }
 
+impl Var {
+    fn same_params(&self, other: &Self) -> Result<()> {
+        same_param("ddof", self.ddof, other.ddof)?;
+        same_param("standard_error", self.standard_error, other.standard_error)
+    }
+}
+
 impl Merge for Var {
-    fn merge(&mut self, other: &Self) {
+    fn merge(&mut self, other: &Self) -> Result<()> {
+        self.same_params(other)?;
         let (na, nb) = (self.mean.n, other.mean.n);
         let n = na + nb;
         if n <= 0.0 {
             self.mean = Mean::new();
             self.m2 = 0.0;
             self.m2_c = 0.0;
-            return;
+            return Ok(());
         }
         let delta = other.mean.mean - self.mean.mean;
         self.m2 = (self.m2 + self.m2_c) + (other.m2 + other.m2_c) + delta * delta * (na * nb / n);
         self.m2_c = 0.0;
-        self.mean.merge(&other.mean);
+        self.mean.absorb(&other.mean);
+        Ok(())
     }
+}
 
-    fn unmerge(&mut self, other: &Self) {
-        self.mean.unmerge(&other.mean);
+impl Unmerge for Var {
+    fn unmerge(&mut self, other: &Self) -> Result<()> {
+        self.same_params(other)?;
+        self.mean.remove(&other.mean);
         let (na, nb) = (self.mean.n, other.mean.n);
         if na == 0.0 {
             self.m2 = 0.0;
             self.m2_c = 0.0;
-            return;
+            return Ok(());
         }
         let delta = self.mean.mean - other.mean.mean;
         self.m2 = (self.m2 + self.m2_c)
             - ((other.m2 + other.m2_c) + delta * delta * (na * nb / (na + nb)));
         self.m2_c = 0.0;
+        Ok(())
     }
 }
 
@@ -610,12 +665,18 @@ macro_rules! comoment_statistic {
         }
 
         impl Merge for $name {
-            fn merge(&mut self, other: &Self) {
+            fn merge(&mut self, other: &Self) -> Result<()> {
+                same_param("ddof", self.ddof, other.ddof)?;
                 self.moments.merge(&other.moments);
+                Ok(())
             }
+        }
 
-            fn unmerge(&mut self, other: &Self) {
+        impl Unmerge for $name {
+            fn unmerge(&mut self, other: &Self) -> Result<()> {
+                same_param("ddof", self.ddof, other.ddof)?;
                 self.moments.unmerge(&other.moments);
+                Ok(())
             }
         }
 
@@ -741,11 +802,19 @@ mod tests {
         let mut vb = Var::new(1, false);
         vb.update_many(b);
         let mut all = va;
-        all.merge(&vb);
+        all.merge(&vb).unwrap();
         assert!(close(all.get().unwrap(), two_pass_var(&xs, 1.0)));
-        all.unmerge(&vb);
+        all.unmerge(&vb).unwrap();
         assert!(close(all.get().unwrap(), two_pass_var(a, 1.0)));
         assert!(close(all.mean().mean(), a.iter().sum::<f64>() / 3.0));
+        let before = all;
+        let err = all.merge(&Var::new(0, false)).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "ddof differs (1 and 0): only statistics built with the same parameters merge"
+        );
+        assert!(all.unmerge(&Var::new(1, true)).is_err());
+        assert_eq!(all.get(), before.get());
     }
 
     #[test]
@@ -771,10 +840,11 @@ mod tests {
         a.update_many(xa, ya);
         b.update_many(xb, yb);
         let mut merged = a;
-        merged.merge(&b);
+        merged.merge(&b).unwrap();
         assert!(close(merged.get(), all.get()));
-        merged.unmerge(&b);
+        merged.unmerge(&b).unwrap();
         assert!(close(merged.get(), a.get()));
+        assert!(merged.merge(&Cov::new(0)).is_err());
         let before = a;
         a.update(2.0, 3.0, 1.5).unwrap();
         a.revert(2.0, 3.0, 1.5).unwrap();

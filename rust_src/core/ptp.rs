@@ -9,6 +9,7 @@ use watermill::maximum::Max;
 use watermill::minimum::Min;
 use watermill::stats::Univariate as _;
 
+use super::moments::Merge;
 use super::state::Persist;
 use super::Univariate;
 use crate::error::{Result, StatsError};
@@ -88,6 +89,14 @@ impl Univariate for PeakToPeak {
         } else {
             Some(self.max.get() - self.min.get())
         }
+    }
+}
+
+impl Merge for PeakToPeak {
+    fn merge(&mut self, other: &Self) -> Result<()> {
+        self.min.min = self.min.min.min(other.min.min);
+        self.max.max = self.max.max.max(other.max.max);
+        Ok(())
     }
 }
 

@@ -15,7 +15,9 @@
 //!   `core::Univariate`;
 //! - `weighted`: the same with `update(x, w)`, `revert(x, w)` and `n` over a
 //!   `core::moments::Weighted`, batches named `X` as in River;
-//! - `merge`: `+ - += -=` over `core::moments::Merge` (Chan et al.);
+//! - `merge`: `+` and `+=` over `core::moments::Merge` (the merge logic is the core's);
+//! - `unmerge`: `-` and `-=` over `core::moments::Unmerge`, where the merge has an exact
+//!   inverse;
 //! - `pairs`: `update_many(X, Y)` over a core with `update_many(&[f64], &[f64])`;
 //! - `no_args`: the empty `__getnewargs__` of a class without parameters.
 //!
@@ -74,6 +76,25 @@ pub fn new_like<'py, T: pyo3::PyClass>(slf: &Bound<'py, T>) -> PyResult<Bound<'p
     let slf = slf.as_any();
     let args = slf.call_method0("__getnewargs__")?.cast_into::<PyTuple>()?;
     Ok(slf.get_type().call1(args)?.cast_into::<T>()?)
+}
+
+/// `other` as a `T` when it is an object of exactly `slf`'s Python type; otherwise a
+/// TypeError naming both types (a Var and an SEM share a Rust class but do not merge).
+pub fn same_class<'py, T: pyo3::PyClass>(
+    slf: &Bound<'py, T>,
+    other: &Bound<'py, PyAny>,
+    op: &str,
+) -> PyResult<Bound<'py, T>> {
+    let (mine, theirs) = (slf.as_any().get_type(), other.get_type());
+    if mine.is(&theirs) {
+        return Ok(other.cast::<T>()?.clone());
+    }
+    Err(pyo3::exceptions::PyTypeError::new_err(format!(
+        "unsupported operand types for {op}: '{}' and '{}': only statistics of the same \
+         class merge",
+        mine.name()?,
+        theirs.name()?
+    )))
 }
 
 macro_rules! rs_class {
@@ -175,42 +196,56 @@ macro_rules! rs_class {
         ]);
     };
 
-    // `a + b` and `a - b` build a new object of `a`'s Python type and leave both operands
-    // unchanged; the operand is copied before anything is locked, so `a += a` cannot deadlock.
+    // `a + b` builds a new object of `a`'s Python type and leaves both operands unchanged;
+    // the operand is copied before anything is locked, so `a += a` cannot deadlock. The
+    // core checks the parameters before it changes anything, so a refusal changes nothing.
     (@with $rs:ident, $core:ty, [merge $($rest:tt)*], [$($methods:tt)*]) => {
         rs_class!(@with $rs, $core, [$($rest)*], [$($methods)*
             fn __add__<'py>(
                 slf: &pyo3::Bound<'py, Self>,
-                other: &pyo3::Bound<'py, Self>,
+                other: &pyo3::Bound<'py, pyo3::PyAny>,
             ) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::PyAny>> {
-                let b = other.get().lock().clone();
+                let b = $crate::python::class::same_class(slf, other, "+")?.get().lock().clone();
                 let mut a = slf.get().lock().clone();
-                $crate::core::moments::Merge::merge(&mut a, &b);
+                $crate::core::moments::Merge::merge(&mut a, &b)?;
                 let built = $crate::python::class::new_like(slf)?;
                 *built.get().lock() = a;
                 Ok(built.into_any())
             }
 
+            fn __iadd__(
+                slf: &pyo3::Bound<'_, Self>,
+                other: &pyo3::Bound<'_, pyo3::PyAny>,
+            ) -> pyo3::PyResult<()> {
+                let b = $crate::python::class::same_class(slf, other, "+=")?.get().lock().clone();
+                $crate::core::moments::Merge::merge(&mut *slf.get().lock(), &b)?;
+                Ok(())
+            }
+        ]);
+    };
+
+    // `a - b` and `a -= b`, for cores whose merge has an exact inverse (`core::moments::Unmerge`).
+    (@with $rs:ident, $core:ty, [unmerge $($rest:tt)*], [$($methods:tt)*]) => {
+        rs_class!(@with $rs, $core, [$($rest)*], [$($methods)*
             fn __sub__<'py>(
                 slf: &pyo3::Bound<'py, Self>,
-                other: &pyo3::Bound<'py, Self>,
+                other: &pyo3::Bound<'py, pyo3::PyAny>,
             ) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::PyAny>> {
-                let b = other.get().lock().clone();
+                let b = $crate::python::class::same_class(slf, other, "-")?.get().lock().clone();
                 let mut a = slf.get().lock().clone();
-                $crate::core::moments::Merge::unmerge(&mut a, &b);
+                $crate::core::moments::Unmerge::unmerge(&mut a, &b)?;
                 let built = $crate::python::class::new_like(slf)?;
                 *built.get().lock() = a;
                 Ok(built.into_any())
             }
 
-            fn __iadd__(&self, other: &pyo3::Bound<'_, Self>) {
-                let b = other.get().lock().clone();
-                $crate::core::moments::Merge::merge(&mut *self.lock(), &b);
-            }
-
-            fn __isub__(&self, other: &pyo3::Bound<'_, Self>) {
-                let b = other.get().lock().clone();
-                $crate::core::moments::Merge::unmerge(&mut *self.lock(), &b);
+            fn __isub__(
+                slf: &pyo3::Bound<'_, Self>,
+                other: &pyo3::Bound<'_, pyo3::PyAny>,
+            ) -> pyo3::PyResult<()> {
+                let b = $crate::python::class::same_class(slf, other, "-=")?.get().lock().clone();
+                $crate::core::moments::Unmerge::unmerge(&mut *slf.get().lock(), &b)?;
+                Ok(())
             }
         ]);
     };

@@ -16,7 +16,7 @@ macro_rules! running_extremum {
             inner: Mutex<$core>,
         }
 
-        rs_class!($rs($core): univariate, no_args {
+        rs_class!($rs($core): univariate, merge, no_args {
             #[new]
             fn new() -> Self {
                 Self {

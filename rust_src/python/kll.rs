@@ -37,7 +37,7 @@ pub struct RsKLLQuantile {
     inner: Mutex<KLLQuantile>,
 }
 
-rs_class!(RsKLLQuantile(KLLQuantile): univariate {
+rs_class!(RsKLLQuantile(KLLQuantile): univariate, merge {
     #[new]
     #[pyo3(signature = (q = 0.5, k = 200, seed = 0), text_signature = "(q=0.5, k=200, seed=0)")]
     fn new(
@@ -135,24 +135,6 @@ rs_class!(RsKLLQuantile(KLLQuantile): univariate {
         let rs = built.cast::<RsKLLQuantile>()?;
         *rs.get().lock() = stat;
         Ok(built)
-    }
-
-    /// A new sketch of both operands' values; both stay unchanged.
-    fn __add__<'py>(
-        slf: &Bound<'py, Self>,
-        other: &Bound<'py, Self>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let b = other.get().lock().clone();
-        let mut a = slf.get().lock().clone();
-        a.merge(&b)?;
-        let built = super::class::new_like(slf)?;
-        *built.get().lock() = a;
-        Ok(built.into_any())
-    }
-
-    fn __iadd__(&self, other: &Bound<'_, Self>) -> PyResult<()> {
-        let b = other.get().lock().clone();
-        Ok(self.lock().merge(&b)?)
     }
 
     fn __getnewargs__(&self) -> (f64, u16, u64) {

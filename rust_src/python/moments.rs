@@ -31,7 +31,7 @@ fn to_ddof(obj: &Bound<'_, PyAny>) -> PyResult<u32> {
 /// core (Cov and PearsonCorr share everything but their value).
 macro_rules! comoment_class {
     ($rs:ident, $core:ty, { $($extra:tt)* }) => {
-        rs_class!($rs($core): merge, pairs {
+        rs_class!($rs($core): merge, unmerge, pairs {
             #[new]
             #[pyo3(signature = (ddof = None), text_signature = "(ddof=1)")]
             fn new(ddof: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
@@ -89,7 +89,7 @@ pub struct RsMean {
     inner: Mutex<Mean>,
 }
 
-rs_class!(RsMean(Mean): weighted, merge, no_args {
+rs_class!(RsMean(Mean): weighted, merge, unmerge, no_args {
     #[new]
     fn new() -> Self {
         Self {
@@ -149,7 +149,7 @@ impl RsSEM {
     }
 }
 
-rs_class!(RsVar(Var): weighted, merge {
+rs_class!(RsVar(Var): weighted, merge, unmerge {
     #[new]
     #[pyo3(signature = (ddof = None), text_signature = "(ddof=1)")]
     fn new(ddof: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {

@@ -40,7 +40,7 @@ pub struct RsPeakToPeak {
     inner: Mutex<PeakToPeak>,
 }
 
-rs_class!(RsPeakToPeak(PeakToPeak): univariate, no_args {
+rs_class!(RsPeakToPeak(PeakToPeak): univariate, merge, no_args {
     #[new]
     fn new() -> Self {
         Self {

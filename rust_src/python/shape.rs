@@ -17,7 +17,7 @@ pub struct RsSkew {
     inner: Mutex<Skew>,
 }
 
-rs_class!(RsSkew(Skew): univariate {
+rs_class!(RsSkew(Skew): univariate, merge {
     #[new]
     #[pyo3(signature = (bias = false))]
     fn new(#[pyo3(from_py_with = param::bias)] bias: bool) -> Self {
@@ -42,7 +42,7 @@ pub struct RsKurtosis {
     inner: Mutex<Kurtosis>,
 }
 
-rs_class!(RsKurtosis(Kurtosis): univariate {
+rs_class!(RsKurtosis(Kurtosis): univariate, merge {
     #[new]
     #[pyo3(signature = (bias = false))]
     fn new(#[pyo3(from_py_with = param::bias)] bias: bool) -> Self {
@@ -67,7 +67,7 @@ pub struct RsSum {
     inner: Mutex<Sum>,
 }
 
-rs_class!(RsSum(Sum): univariate, no_args {
+rs_class!(RsSum(Sum): univariate, merge, unmerge, no_args {
     #[new]
     fn new() -> Self {
         Self {
@@ -114,7 +114,7 @@ pub struct RsBayesianMean {
     inner: Mutex<BayesianMean>,
 }
 
-rs_class!(RsBayesianMean(BayesianMean): univariate {
+rs_class!(RsBayesianMean(BayesianMean): univariate, merge, unmerge {
     #[new]
     #[pyo3(signature = (prior, prior_weight))]
     fn new(
@@ -184,7 +184,7 @@ impl RsCount {
     }
 }
 
-rs_class!(RsCount(Count): no_args {
+rs_class!(RsCount(Count): merge, unmerge, no_args {
     #[new]
     fn new() -> Self {
         Self {

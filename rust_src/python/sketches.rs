@@ -106,7 +106,7 @@ fn statistic_name(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     })
 }
 
-rs_class!(RsKolmogorovSmirnov(KolmogorovSmirnov): {
+rs_class!(RsKolmogorovSmirnov(KolmogorovSmirnov): merge, unmerge {
     #[new]
     #[pyo3(signature = (statistic = String::from("ks")), text_signature = "(statistic='ks')")]
     fn new(#[pyo3(from_py_with = statistic_name)] statistic: String) -> PyResult<Self> {
