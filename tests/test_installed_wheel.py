@@ -236,6 +236,8 @@ def test_suite_passes_against_the_installed_wheel(wheel, version, tmp_path, caps
         ROOT / "tests", suite / "tests", ignore=shutil.ignore_patterns("__pycache__", ".hypothesis")
     )
     shutil.copy(ROOT / "pyproject.toml", suite)
+    # The fuzzer's corpus, which the pickling suite replays through the installed extension.
+    shutil.copytree(ROOT / "fuzz" / "corpus", suite / "fuzz" / "corpus")
     (suite / "tests" / "test_installed_origin.py").write_text(ORIGIN_TEST)
     selected = [*SUITE, *(OLDEST_ONLY if version == INTERPRETERS[0] else []), "test_installed_origin.py"]
     tests = [f"tests/{name}" for name in selected]

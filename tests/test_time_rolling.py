@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import operator
 import pickle
 
 import numpy as np
@@ -340,12 +341,12 @@ def test_hostile_states_are_refused(name):
     assert build(name, 5).get() is None
 
 
-def test_merging_a_window_is_a_type_error():
-    a, b = stats.TimeRollingQuantile(0.5, period=1), stats.TimeRollingQuantile(0.5, period=1)
-    with pytest.raises(TypeError):
-        a + b
-    with pytest.raises(TypeError):
-        a += b
+@pytest.mark.parametrize("name", QUANTILE_CLASSES + list(EXTREMA))
+def test_merging_a_window_is_a_type_error_that_says_why(name):
+    a, b = build(name, 1), build(name, 1)
+    for op in (operator.add, operator.iadd, operator.sub, operator.isub):
+        with pytest.raises(TypeError, match=f"{name} cannot be merged with .*time window.*KLLQuantile"):
+            op(a, b)
 
 
 def test_repr_name_and_params():

@@ -40,9 +40,14 @@ __all__ = [
 
 
 class _TimeRolling(base.Statistic):
-    """What the time-window statistics share: their `name`."""
+    """What the time-window statistics share: their `name`, and why they do not merge."""
 
     period: typing.Any  # a getter of the Rust class
+    _no_merge = (
+        "a time window holds the last period of one stream, taken in the order its events "
+        "arrived (which decides where a late event goes), an order two merged streams do not "
+        "have; for quantiles of whole streams, stats.KLLQuantile merges with + and +="
+    )
 
     @property
     def name(self) -> str:
