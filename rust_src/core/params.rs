@@ -14,6 +14,19 @@ pub fn unit_interval(name: &'static str, value: f64) -> Result<f64> {
     }
 }
 
+/// The two quantiles of an interquartile range: each in [0, 1], `q_inf` below `q_sup`.
+pub fn iqr_bounds(q_inf: f64, q_sup: f64) -> Result<(f64, f64)> {
+    let q_inf = unit_interval("q_inf", q_inf)?;
+    let q_sup = unit_interval("q_sup", q_sup)?;
+    if q_inf >= q_sup {
+        return Err(StatsError::param(
+            "q_inf",
+            format!("must be smaller than q_sup, got {q_inf} >= {q_sup}"),
+        ));
+    }
+    Ok((q_inf, q_sup))
+}
+
 /// The largest window a rolling statistic accepts: slots are indexed with 31 bits.
 pub const MAX_WINDOW: usize = (1 << 31) - 1;
 

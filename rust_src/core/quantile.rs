@@ -305,21 +305,9 @@ pub struct IQR {
     sup: P2,
 }
 
-fn check_iqr_bounds(q_inf: f64, q_sup: f64) -> Result<(f64, f64)> {
-    let q_inf = closed_unit_interval("q_inf", q_inf)?;
-    let q_sup = closed_unit_interval("q_sup", q_sup)?;
-    if q_inf >= q_sup {
-        return Err(StatsError::param(
-            "q_inf",
-            format!("must be smaller than q_sup, got {q_inf} >= {q_sup}"),
-        ));
-    }
-    Ok((q_inf, q_sup))
-}
-
 impl IQR {
     pub fn new(q_inf: f64, q_sup: f64) -> Result<Self> {
-        let (q_inf, q_sup) = check_iqr_bounds(q_inf, q_sup)?;
+        let (q_inf, q_sup) = super::params::iqr_bounds(q_inf, q_sup)?;
         Ok(Self {
             inf: P2::with_q(q_inf),
             sup: P2::with_q(q_sup),
@@ -371,7 +359,7 @@ impl Persist for IQR {
     fn from_state(s: IQRState, _version: u8) -> Result<Self> {
         let inf = P2::from_state(s.inf, closed_unit_interval)?;
         let sup = P2::from_state(s.sup, closed_unit_interval)?;
-        check_iqr_bounds(inf.q, sup.q).map_err(|e| StatsError::corrupt(e.to_string()))?;
+        super::params::iqr_bounds(inf.q, sup.q).map_err(|e| StatsError::corrupt(e.to_string()))?;
         if (inf.len, inf.moving) != (sup.len, sup.moving) {
             return Err(StatsError::corrupt(
                 "the two quantiles have seen different numbers of values",

@@ -116,21 +116,9 @@ pub struct RollingIQR {
     window: OrderWindow,
 }
 
-fn check_iqr_bounds(q_inf: f64, q_sup: f64) -> Result<(f64, f64)> {
-    let q_inf = unit_interval("q_inf", q_inf)?;
-    let q_sup = unit_interval("q_sup", q_sup)?;
-    if q_inf >= q_sup {
-        return Err(StatsError::param(
-            "q_inf",
-            format!("must be smaller than q_sup, got {q_inf} >= {q_sup}"),
-        ));
-    }
-    Ok((q_inf, q_sup))
-}
-
 impl RollingIQR {
     pub fn new(window_size: i64, q_inf: f64, q_sup: f64) -> Result<Self> {
-        let (q_inf, q_sup) = check_iqr_bounds(q_inf, q_sup)?;
+        let (q_inf, q_sup) = super::params::iqr_bounds(q_inf, q_sup)?;
         Ok(Self {
             q_inf,
             q_sup,
@@ -205,8 +193,8 @@ impl Persist for RollingIQR {
     }
 
     fn from_state(s: RollingIQRState, _version: u8) -> Result<Self> {
-        let (q_inf, q_sup) =
-            check_iqr_bounds(s.q_inf, s.q_sup).map_err(|e| StatsError::corrupt(e.to_string()))?;
+        let (q_inf, q_sup) = super::params::iqr_bounds(s.q_inf, s.q_sup)
+            .map_err(|e| StatsError::corrupt(e.to_string()))?;
         Ok(Self {
             q_inf,
             q_sup,

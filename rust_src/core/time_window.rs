@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use super::adopt::differs;
 use super::order_window::{lerp, virtual_index};
-use super::params::unit_interval;
+use super::params::{iqr_bounds, unit_interval};
 use super::state::Persist;
 use super::Adopt;
 use crate::error::{Result, StatsError};
@@ -814,14 +814,7 @@ impl QuantileKind<false> {
 
 impl QuantileKind<true> {
     pub fn new(q_inf: f64, q_sup: f64) -> Result<Self> {
-        let q_inf = unit_interval("q_inf", q_inf)?;
-        let q_sup = unit_interval("q_sup", q_sup)?;
-        if q_inf >= q_sup {
-            return Err(StatsError::param(
-                "q_inf",
-                format!("must be smaller than q_sup, got {q_inf} >= {q_sup}"),
-            ));
-        }
+        let (q_inf, q_sup) = iqr_bounds(q_inf, q_sup)?;
         Ok(Self {
             qs: vec![q_inf, q_sup],
         })
