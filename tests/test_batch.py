@@ -73,6 +73,26 @@ def test_other_arrays(rng, entry, params):
     assert a.get() == b.get()
 
 
+def misaligned(values: np.ndarray) -> np.ndarray:
+    """A float64 array at an odd address, as one unpickled into a byte buffer can be."""
+    raw = bytearray(8 * len(values) + 1)
+    out = np.frombuffer(raw, dtype=np.float64, count=len(values), offset=1)
+    out[:] = values
+    assert not out.flags.aligned
+    return out
+
+
+@pytest.mark.parametrize("entry, params", CASES)
+@pytest.mark.parametrize("n", [200, 1 << 15])  # below and above the size that releases the GIL
+def test_misaligned_arrays_are_read_not_skipped(rng, entry, params, n):
+    xs = random_stream(rng, n)
+    stat, want = loop_values(entry, params, xs.tolist())
+    many = entry.make(params)
+    many.update_many(misaligned(xs))
+    assert exact(many.get()) == exact(stat.get())
+    np.testing.assert_array_equal(entry.make(params).accumulate(misaligned(xs)), np.asarray(want, dtype=float))
+
+
 @pytest.mark.parametrize("entry, params", CASES)
 def test_empty_batches_are_no_ops(entry, params):
     stat = entry.make(params)

@@ -206,10 +206,14 @@ pub fn to_floats<'py>(xs: &Bound<'py, PyAny>, name: Option<&str>) -> PyResult<Fl
             let ro = f
                 .try_readonly()
                 .map_err(|e| PyValueError::new_err(format!("{prefix}{e}")))?;
-            if ro.is_contiguous() {
+            // Borrowed only where Rust may read it as a slice: contiguous and aligned. An array
+            // can be neither (strided, or unpickled into a byte buffer at an odd address): numpy
+            // copies it into fresh memory, which is both.
+            if ro.as_slice().is_ok() {
                 return Ok(Floats::Borrowed(ro));
             }
-            return Ok(Floats::Owned(ro.as_array().iter().copied().collect()));
+            drop(ro);
+            return copied(&f.call_method0("copy")?, prefix);
         }
         if !matches!(kind, b'b' | b'i' | b'u' | b'f') {
             return Err(PyTypeError::new_err(format!(
@@ -217,14 +221,21 @@ pub fn to_floats<'py>(xs: &Bound<'py, PyAny>, name: Option<&str>) -> PyResult<Fl
                 arr.dtype().str().map(|s| s.to_string()).unwrap_or_default()
             )));
         }
-        let converted = arr.call_method1("astype", ("float64",))?;
-        let f = converted.cast::<PyArray1<f64>>()?;
-        let ro = f
-            .try_readonly()
-            .map_err(|e| PyValueError::new_err(format!("{prefix}{e}")))?;
-        return Ok(Floats::Owned(ro.as_array().iter().copied().collect()));
+        return copied(&arr.call_method1("astype", ("float64",))?, prefix);
     }
     collect_floats(xs, prefix)
+}
+
+/// The values of a float64 array numpy has just made (contiguous and aligned), as our own.
+fn copied(array: &Bound<'_, PyAny>, prefix: Prefix<'_>) -> PyResult<Floats<'static>> {
+    let f = array.cast::<PyArray1<f64>>()?;
+    let ro = f
+        .try_readonly()
+        .map_err(|e| PyValueError::new_err(format!("{prefix}{e}")))?;
+    let values = ro
+        .as_slice()
+        .map_err(|e| PyValueError::new_err(format!("{prefix}{e}")))?;
+    Ok(Floats::Owned(values.to_vec()))
 }
 
 /// Any iterable of numbers, converted element by element.
