@@ -90,7 +90,8 @@ def test_misaligned_arrays_are_read_not_skipped(rng, entry, params, n):
     many = entry.make(params)
     many.update_many(misaligned(xs))
     assert exact(many.get()) == exact(stat.get())
-    np.testing.assert_array_equal(entry.make(params).accumulate(misaligned(xs)), np.asarray(want, dtype=float))
+    acc = entry.make(params).accumulate(misaligned(xs))
+    np.testing.assert_array_equal(acc, np.asarray(want, dtype=float))
 
 
 @pytest.mark.parametrize("entry, params", CASES)
