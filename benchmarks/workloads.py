@@ -369,13 +369,17 @@ def dask_cluster(n: int, partitions: int, rolling_n: int, window: int, repeat: i
         ) as cluster,
         distributed.Client(cluster),
     ):
+        fresh = iter(range(10**9))
 
         def timed(fn) -> tuple[float, object]:
-            result = fn()  # warm-up: the workers import river and dask's pieces on first use
+            """Best of `repeat` after a warm-up. `fn` gets a fresh view of the data each call
+            (a renamed Series: new task keys), so no call reuses results the cluster still holds."""
+            result = fn(f"x{next(fresh)}")  # warm-up: the workers import river and dask's pieces
             best = float("inf")
             for _ in range(repeat):
+                name = f"x{next(fresh)}"
                 t = time.perf_counter()
-                result = fn()
+                result = fn(name)
                 best = min(best, time.perf_counter() - t)
             return best, result
 
@@ -387,15 +391,23 @@ def dask_cluster(n: int, partitions: int, rolling_n: int, window: int, repeat: i
         data = np.random.default_rng(42).normal(size=n)
         sorted_data = np.sort(data)
         out["reduce"] = {}
+        statistics = [stats.Mean(), stats.Var(), stats.KLLQuantile(0.5)]
         for order, values in (("shuffled", data), ("sorted", sorted_data)):
             s = dd.from_pandas(pd.Series(values, name="x"), npartitions=partitions, sort=False).persist()
             distributed.wait(s)
-            ours = rd.fit([stats.Mean(), stats.Var(), stats.KLLQuantile(0.5)], s)
-            t_ours, (mean, var, median) = timed(lambda ours=ours: ours.compute())  # type: ignore[misc]
-            t_theirs, (d_mean, d_var, d_median) = timed(
-                lambda s=s: dask.compute(s.mean(), s.var(), s.quantile(0.5))
+            t_ours, (mean, var, median) = timed(  # type: ignore[misc]
+                lambda name, s=s: rd.fit(statistics, s.rename(name)).compute()
             )
-            t_both, _ = timed(lambda s=s, ours=ours: dask.compute(ours, s.mean(), s.var(), s.quantile(0.5)))
+            t_theirs, (d_mean, d_var, d_median) = timed(  # type: ignore[misc]
+                lambda name, s=s: dask.compute(
+                    *(lambda r: (r.mean(), r.var(), r.quantile(0.5)))(s.rename(name))
+                )
+            )
+            t_both, _ = timed(
+                lambda name, s=s: dask.compute(
+                    *(lambda r: (rd.fit(statistics, r), r.mean(), r.var(), r.quantile(0.5)))(s.rename(name))
+                )
+            )
             exact_mean, exact_var = float(np.mean(values)), float(np.var(values, ddof=1))
             out["reduce"][order] = {
                 "ours_s": t_ours,
@@ -412,8 +424,10 @@ def dask_cluster(n: int, partitions: int, rolling_n: int, window: int, repeat: i
         x = np.random.default_rng(7).normal(size=rolling_n)
         s = dd.from_pandas(pd.Series(x, name="x"), npartitions=16, sort=False).persist()
         distributed.wait(s)
-        t_ours, ours = timed(lambda: rd.rolling(s, stats.RollingQuantile(0.5, window_size=window)).compute())
-        t_theirs, theirs = timed(lambda: s.rolling(window).quantile(0.5).compute())
+        t_ours, ours = timed(
+            lambda name: rd.rolling(s.rename(name), stats.RollingQuantile(0.5, window_size=window)).compute()
+        )
+        t_theirs, theirs = timed(lambda name: s.rename(name).rolling(window).quantile(0.5).compute())
         one = stats.RollingQuantile(0.5, window_size=window).accumulate(x)
         ours_v, theirs_v = ours.to_numpy(), theirs.to_numpy()
         full = slice(window - 1, None)  # Dask's rolling gives NaN until the window is full

@@ -190,7 +190,7 @@ def _tail(previous: np.ndarray, part: pd.Series, size: int) -> np.ndarray:
     """The last ``size`` values of everything up to and including ``part``."""
     if size == 0:
         return previous
-    return np.concatenate([previous, _values(part)])[-size:]
+    return np.concatenate([previous, _values(part)[-size:]])[-size:]
 
 
 def _roll(before: np.ndarray, part: pd.Series, template: typing.Any, index: int, n: int) -> pd.Series:
