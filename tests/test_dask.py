@@ -206,3 +206,24 @@ def test_river_imports_without_dask():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert "pip install 'river[dask]'" in out.stdout
+
+
+def misaligned(values: np.ndarray) -> np.ndarray:
+    """A float64 array one byte off alignment, as distributed can unpickle one from a message."""
+    out = np.frombuffer(bytearray(8 * len(values) + 1), dtype=np.float64, offset=1, count=len(values))
+    out[:] = values
+    assert not out.flags.aligned
+    return out
+
+
+def test_misaligned_partitions_are_read():
+    x = misaligned(np.arange(10.0))
+    (mean,) = rd.fit([stats.Mean()], da.from_array(x, chunks=5)).compute(scheduler="sync")
+    assert mean.n == 10 and mean.get() == 4.5
+
+
+@pytest.mark.xfail(reason="core bug: update_many reads a misaligned float64 array as empty", strict=True)
+def test_core_reads_misaligned_arrays():
+    mean = stats.Mean()
+    mean.update_many(misaligned(np.arange(10.0)))
+    assert mean.n == 10
