@@ -364,7 +364,7 @@ def dask_cluster(n: int, partitions: int, rolling_n: int, window: int, repeat: i
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=logging.ERROR,
         ) as cluster,
         distributed.Client(cluster),

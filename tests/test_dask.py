@@ -29,7 +29,7 @@ KLL_BOUND = 0.0133  # DataSketches' normalized rank error at k=200, 99% confiden
 def client():
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
         ) as cluster,
         distributed.Client(cluster, timeout="30s") as c,
     ):
