@@ -14,6 +14,7 @@ import os
 import pickle
 import sys
 import time
+import warnings
 
 import numpy as np
 
@@ -421,6 +422,115 @@ def kll(n: int = 10_000_000, n_loop: int = 2_000_000, shards: int = 64, repeat: 
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     }
+
+
+def dask_cluster(n: int, partitions: int, rolling_n: int, window: int, repeat: int = 3) -> dict:
+    """river.dask against Dask's own on a 2-worker LocalCluster (processes, 1 thread each).
+
+    The reduce: Mean, Var and the KLL median through `river.dask.fit`, and Dask's `mean()`,
+    `var()` and `quantile(0.5)`, over `n` normal values in `partitions` partitions, shuffled and
+    sorted; data persisted on the workers before timing. Each side alone (best of `repeat`),
+    then both in one `dask.compute`. Rank errors against the exact ranks of the data.
+    The rolling median over `rolling_n` values: `river.dask.rolling` against Dask's
+    `Series.rolling(window).quantile(0.5)`, and ours against one process's `accumulate`.
+    """
+    import logging
+
+    import dask
+    import dask.dataframe as dd
+    import distributed
+    import pandas as pd
+
+    from river import dask as rd
+    from river import stats
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    # dask.compute of our Delayed with Dask's expressions in one call warns that it materializes
+    # the expressions: that is the point of computing them together.
+    warnings.filterwarnings("ignore", message="Computing mixed collections")
+    out: dict = {"n": n, "partitions": partitions, "rolling_n": rolling_n, "window": window, "repeat": repeat}
+    out["load_average"] = os.getloadavg()[0]
+    out["dask"] = dask.__version__
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
+        fresh = iter(range(10**9))
+
+        def timed(fn) -> tuple[float, object]:
+            """Best of `repeat` after a warm-up. `fn` gets a fresh view of the data each call
+            (a renamed Series: new task keys), so no call reuses results the cluster still holds."""
+            result = fn(f"x{next(fresh)}")  # warm-up: the workers import river and dask's pieces
+            best = float("inf")
+            for _ in range(repeat):
+                name = f"x{next(fresh)}"
+                t = time.perf_counter()
+                result = fn(name)
+                best = min(best, time.perf_counter() - t)
+            return best, result
+
+        def rank_error(sorted_data: np.ndarray, v: float, q: float = 0.5) -> float:
+            lo = np.searchsorted(sorted_data, v, side="left") / len(sorted_data)
+            hi = np.searchsorted(sorted_data, v, side="right") / len(sorted_data)
+            return max(lo - q, q - hi, 0.0)
+
+        data = np.random.default_rng(42).normal(size=n)
+        sorted_data = np.sort(data)
+        out["reduce"] = {}
+        statistics = [stats.Mean(), stats.Var(), stats.KLLQuantile(0.5)]
+        for order, values in (("shuffled", data), ("sorted", sorted_data)):
+            s = dd.from_pandas(pd.Series(values, name="x"), npartitions=partitions, sort=False).persist()
+            distributed.wait(s)
+            t_ours, (mean, var, median) = timed(  # type: ignore[misc]
+                lambda name, s=s: rd.fit(statistics, s.rename(name)).compute()
+            )
+            t_theirs, (d_mean, d_var, d_median) = timed(  # type: ignore[misc]
+                lambda name, s=s: dask.compute(
+                    *(lambda r: (r.mean(), r.var(), r.quantile(0.5)))(s.rename(name))
+                )
+            )
+            t_both, _ = timed(
+                lambda name, s=s: dask.compute(
+                    *(lambda r: (rd.fit(statistics, r), r.mean(), r.var(), r.quantile(0.5)))(s.rename(name))
+                )
+            )
+            exact_mean, exact_var = float(np.mean(values)), float(np.var(values, ddof=1))
+            out["reduce"][order] = {
+                "ours_s": t_ours,
+                "dask_s": t_theirs,
+                "both_s": t_both,
+                "ours_mean_rel": abs(mean.get() - exact_mean) / abs(exact_mean),
+                "dask_mean_rel": abs(float(d_mean) - exact_mean) / abs(exact_mean),
+                "ours_var_rel": abs(var.get() - exact_var) / exact_var,
+                "dask_var_rel": abs(float(d_var) - exact_var) / exact_var,
+                "ours_median_rank_error": rank_error(sorted_data, median.get()),
+                "dask_median_rank_error": rank_error(sorted_data, float(d_median)),
+            }
+            del s
+        x = np.random.default_rng(7).normal(size=rolling_n)
+        s = dd.from_pandas(pd.Series(x, name="x"), npartitions=16, sort=False).persist()
+        distributed.wait(s)
+        t_ours, ours = timed(
+            lambda name: rd.rolling(s.rename(name), stats.RollingQuantile(0.5, window_size=window)).compute()
+        )
+        t_theirs, theirs = timed(lambda name: s.rename(name).rolling(window).quantile(0.5).compute())
+        one = stats.RollingQuantile(0.5, window_size=window).accumulate(x)
+        ours_v, theirs_v = ours.to_numpy(), theirs.to_numpy()
+        full = slice(window - 1, None)  # Dask's rolling gives NaN until the window is full
+        out["rolling"] = {
+            "ours_s": t_ours,
+            "dask_s": t_theirs,
+            "ours_equals_one_process": bool((ours_v == one).all()),
+            "equal_to_dask_fraction": float(np.mean(ours_v[full] == theirs_v[full])),
+            "max_abs_diff_to_dask": float(np.max(np.abs(ours_v[full] - theirs_v[full]))),
+        }
+    return out
 
 
 def versions() -> dict:

@@ -1,6 +1,6 @@
 """MkDocs hook: the API reference, generated at build time from the packages' `__all__`.
 
-Every public name of `river.stats`, `river.stats.base` and `river.utils` gets a page rendered
+Every public name of `river.stats`, `river.stats.base`, `river.utils` and `river.dask` gets a page rendered
 by mkdocstrings from its docstring, filed under its family. A name that no family lists fails
 the build, so a new class cannot be left out of the reference.
 """
@@ -74,6 +74,7 @@ FAMILIES: dict[str, tuple[str, list[str]]] = {
         ["Statistic", "Univariate", "Bivariate", "RollingUnivariate", "Link"],
     ),
     "Windows and utils": ("river.utils", ["Rolling", "TimeRolling", "SortedWindow"]),
+    "Dask": ("river.dask", ["fit", "fit_by", "rolling", "check_mergeable"]),
 }
 
 # Names of an __all__ that are not pages of their own: the `base` submodule of river.stats has
@@ -85,7 +86,7 @@ def public_names() -> set[tuple[str, str]]:
     import importlib
 
     names = set()
-    for module in ("river.stats", "river.stats.base", "river.utils"):
+    for module in ("river.stats", "river.stats.base", "river.utils", "river.dask"):
         names |= {(module, name) for name in importlib.import_module(module).__all__}
     return names - NOT_PAGES
 

@@ -1,0 +1,236 @@
+"""river on Dask: statistics fitted over partitioned data, and exact rolling statistics.
+
+Install with ``pip install 'river[dask]'``. Three functions, all lazy (they return Dask objects;
+nothing runs until you call ``.compute()`` or ``dask.compute``):
+
+- `fit(statistics, data)`: one ``update_many`` per partition, then a tree reduction of the
+  partial statistics with ``+`` (``split_every`` of them per node). Returns a ``Delayed`` list of
+  fitted statistics. ``data`` is a Dask Series (a DataFrame column), a Bag of numbers or a 1-D
+  Dask array.
+- `fit_by(frame, by, column, statistics)`: the same per key of ``frame.groupby(by)[column]``,
+  a ``Delayed`` dict ``{key: [fitted statistics]}``.
+- `rolling(series, statistic)`: a rolling statistic (``RollingQuantile``, ``RollingIQR``, the
+  rolling extrema, ``utils.Rolling``) over a Dask Series; each partition is computed after the
+  ``window_size - 1`` values that precede it, so the result is the one-process ``accumulate``.
+
+Statistics travel to and between the worker processes by their own pickling. Only statistics
+that merge with ``+`` can be fitted in parts: `fit` and `fit_by` try ``+`` on two fresh copies
+of each statistic (``s.clone() + s.clone()``) before anything is scheduled and raise the
+statistic's own ``TypeError`` when it does not merge. The test asks the class itself, so a class
+that gains ``+`` is accepted without a change here.
+
+A value a statistic refuses (NaN, ...) fails the whole computation with a ``ValueError`` naming
+the partition and the statistic; no partial result is returned.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import typing
+
+import numpy as np
+
+try:
+    import dask.array as da
+    import dask.bag as db
+    import dask.dataframe as dd
+    import pandas as pd
+    from dask.delayed import Delayed, delayed
+except ImportError as exc:  # pragma: no cover - exercised by tests/test_dask.py in a subprocess
+    raise ImportError("river.dask needs Dask: pip install 'river[dask]'") from exc
+
+__all__ = ["check_mergeable", "fit", "fit_by", "rolling"]
+
+
+def check_mergeable(statistics: typing.Iterable[typing.Any]) -> list[typing.Any]:
+    """Return the statistics as a list if each merges with ``+``; raise ``TypeError`` otherwise.
+
+    Two fresh copies of each statistic are added: cheap, and it keeps working as more classes
+    gain ``+``.
+
+    >>> from river import dask as rd, stats
+    >>> rd.check_mergeable([stats.Mean(), stats.KLLQuantile(0.5)])
+    [Mean: 0., KLLQuantile: None]
+    >>> rd.check_mergeable([stats.EWMean(0.5)])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    TypeError: EWMean cannot be fitted in parts: ...
+    """
+    statistics = list(statistics)
+    for stat in statistics:
+        try:
+            stat.clone() + stat.clone()
+        except TypeError as exc:
+            raise TypeError(f"{type(stat).__name__} cannot be fitted in parts: {exc}") from exc
+    return statistics
+
+
+def _values(part: typing.Any) -> np.ndarray:
+    """A partition (pandas Series, numpy chunk or Bag list) as a 1-D float64 array."""
+    if isinstance(part, pd.Series):
+        part = part.to_numpy()
+    # An array unpickled from a worker's message can sit at any byte offset: the batch methods
+    # copy such an array themselves, so it is passed on as it is.
+    values = np.asarray(part, dtype=np.float64)
+    if values.ndim != 1:
+        raise ValueError(f"expected one-dimensional data, got shape {values.shape}")
+    return values
+
+
+def _fit_values(values: np.ndarray, templates: list[typing.Any], where: str) -> list[typing.Any]:
+    fitted = []
+    for template in templates:
+        stat = template.clone()
+        try:
+            stat.update_many(values)
+        except ValueError as exc:
+            raise ValueError(f"{where}: {type(stat).__name__} refused the data: {exc}") from None
+        fitted.append(stat)
+    return fitted
+
+
+def _fit_partition(part: typing.Any, templates: list[typing.Any], index: int, n: int) -> list[typing.Any]:
+    return _fit_values(_values(part), templates, f"partition {index} of {n}")
+
+
+def _merge(*partials: list[typing.Any]) -> list[typing.Any]:
+    return [functools.reduce(operator.add, column) for column in zip(*partials, strict=True)]
+
+
+def _fit_groups(
+    part: pd.DataFrame, by: str, column: str, templates: list[typing.Any], index: int, n: int
+) -> dict:
+    return {
+        key: _fit_values(
+            values.to_numpy(dtype=np.float64), templates, f"partition {index} of {n}, key {key!r}"
+        )
+        for key, values in part.groupby(by, sort=False, observed=True, dropna=False)[column]
+    }
+
+
+def _merge_groups(*partials: dict) -> dict:
+    merged: dict = {}
+    for partial in partials:
+        for key, fitted in partial.items():
+            merged[key] = _merge(merged[key], fitted) if key in merged else fitted
+    return merged
+
+
+def _partitions(data: typing.Any) -> list[Delayed]:
+    if isinstance(data, dd.DataFrame):
+        raise TypeError("pass one column of the DataFrame (frame['x']), or use fit_by for groups")
+    if isinstance(data, (dd.Series, db.Bag)):
+        return list(data.to_delayed())
+    if isinstance(data, da.Array):
+        if data.ndim != 1:
+            raise ValueError(f"expected a one-dimensional Dask array, got {data.ndim} dimensions")
+        return list(data.to_delayed().ravel())
+    raise TypeError(f"expected a Dask Series, Bag or 1-D array, got {type(data).__name__}")
+
+
+def _tree(leaves: list[Delayed], combine: typing.Callable, split_every: int) -> Delayed:
+    if split_every < 2:
+        raise ValueError(f"split_every must be at least 2, got {split_every}")
+    level = leaves
+    while len(level) > 1:
+        level = [delayed(combine)(*level[i : i + split_every]) for i in range(0, len(level), split_every)]
+    return level[0]
+
+
+def fit(statistics: typing.Iterable[typing.Any], data: typing.Any, split_every: int = 8) -> Delayed:
+    """Fit mergeable statistics over a Dask Series, Bag or 1-D array: a ``Delayed`` list.
+
+    Each statistic is cloned (its parameters, not its state) once per partition, fed the
+    partition with ``update_many``, and the partial statistics are added in a tree of
+    ``split_every`` per node. The given statistics are left unchanged.
+
+    >>> import dask, dask.array as da
+    >>> from river import dask as rd, stats
+    >>> x = da.arange(1000, chunks=100).astype(float)
+    >>> mean, var = rd.fit([stats.Mean(), stats.Var()], x).compute(scheduler="sync")
+    >>> mean.get(), round(var.get(), 6)
+    (499.5, 83416.666667)
+    """
+    templates = check_mergeable(statistics)
+    parts = _partitions(data)
+    n = len(parts)
+    leaves = [delayed(_fit_partition)(part, templates, i, n) for i, part in enumerate(parts)]
+    if not leaves:
+        leaves = [delayed(_fit_partition)(np.empty(0), templates, 0, 0)]
+    return _tree(leaves, _merge, split_every)
+
+
+def fit_by(
+    frame: dd.DataFrame, by: str, column: str, statistics: typing.Iterable[typing.Any], split_every: int = 8
+) -> Delayed:
+    """Fit mergeable statistics per key of ``frame.groupby(by)[column]``: a ``Delayed`` dict.
+
+    Each partition is grouped with pandas and fitted per key; the per-partition dicts are merged
+    key by key in a tree of ``split_every`` per node (the result, one entry per key, is held in
+    one process, as with ``dd.Aggregation``).
+
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> from river import dask as rd, stats
+    >>> df = dd.from_pandas(pd.DataFrame({"k": list("abab"), "x": [1.0, 2.0, 3.0, 4.0]}), npartitions=2)
+    >>> fitted = rd.fit_by(df, "k", "x", [stats.Mean()]).compute(scheduler="sync")
+    >>> {key: stat.get() for key, (stat,) in sorted(fitted.items())}
+    {'a': 2.0, 'b': 3.0}
+    """
+    templates = check_mergeable(statistics)
+    parts = list(frame[[by, column]].to_delayed())
+    n = len(parts)
+    leaves = [delayed(_fit_groups)(part, by, column, templates, i, n) for i, part in enumerate(parts)]
+    if not leaves:
+        return delayed(dict)()
+    return _tree(leaves, _merge_groups, split_every)
+
+
+def _tail(previous: np.ndarray, part: pd.Series, size: int) -> np.ndarray:
+    """The last ``size`` values of everything up to and including ``part``."""
+    if size == 0:
+        return previous
+    return np.concatenate([previous, _values(part)[-size:]])[-size:]
+
+
+def _roll(before: np.ndarray, part: pd.Series, template: typing.Any, index: int, n: int) -> pd.Series:
+    stat = template.clone()
+    where = f"partition {index} of {n}"
+    try:
+        stat.update_many(_values(before))
+        out = stat.accumulate(_values(part))
+    except ValueError as exc:
+        raise ValueError(f"{where}: {type(stat).__name__} refused the data: {exc}") from None
+    return pd.Series(np.asarray(out, dtype=np.float64), index=part.index, name=part.name)
+
+
+def rolling(series: dd.Series, statistic: typing.Any) -> dd.Series:
+    """A rolling statistic over a Dask Series, equal to ``statistic.clone().accumulate`` of it all.
+
+    Partition ``i`` is computed by a fresh copy of ``statistic`` fed first the
+    ``window_size - 1`` values before the partition, then the partition. Those values are carried
+    from partition to partition (a chain of small tasks, each holding at most one window), so
+    any partition length works, empty partitions and partitions shorter than the window
+    included. ``Series.map_overlap(before=window_size - 1)`` would be the obvious tool, but Dask
+    (2026.8) raises ``NotImplementedError`` when a partition is shorter than ``before``.
+
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> from river import dask as rd, stats
+    >>> s = dd.from_pandas(pd.Series([5.0, 1.0, 4.0, 2.0, 3.0]), npartitions=3)
+    >>> rd.rolling(s, stats.RollingQuantile(0.5, window_size=3)).compute(scheduler="sync").tolist()
+    [5.0, 3.0, 4.0, 2.0, 3.0]
+    """
+    if not isinstance(series, dd.Series):
+        raise TypeError(f"expected a Dask Series, got {type(series).__name__}")
+    window = getattr(statistic, "window_size", None)
+    if not isinstance(window, int) or window < 1:
+        raise TypeError(f"expected a statistic over a window of window_size values, got {statistic!r}")
+    parts = list(series.to_delayed())
+    n = len(parts)
+    before: typing.Any = np.empty(0)
+    outputs = []
+    for i, part in enumerate(parts):
+        outputs.append(delayed(_roll)(before, part, statistic, i, n))
+        before = delayed(_tail)(before, part, window - 1)
+    meta = pd.Series(np.empty(0, dtype=np.float64), index=series._meta.index, name=series.name)
+    return dd.from_delayed(outputs, meta=meta, divisions=series.divisions, verify_meta=False)
