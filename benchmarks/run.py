@@ -408,25 +408,22 @@ TIME_REPEAT = 5
 
 def plot_time_windows(t: dict) -> None:
     """benchmarks/time_windows.png: batch cost per event against the window, ours and peers."""
-    script = f"""
-import json, matplotlib
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-batch = json.loads({json.dumps(json.dumps(t.get("batch", {})))})
-labels = {{"ours": "ours, TimeRollingQuantile.accumulate", "pandas": 'pandas rolling("<w>s").quantile',
-          "polars": "polars rolling_quantile_by"}}
-fig, ax = plt.subplots(figsize=(7, 4.5))
-for key, label in labels.items():
-    pts = sorted((int(w), b[key]["ns"]) for w, b in batch.items() if key in b)
-    if pts:
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=label)
-ax.set_xscale("log"); ax.set_yscale("log")
-ax.set_xlabel("values in the time window"); ax.set_ylabel("ns per event")
-ax.set_title("Exact median over a window of time: cost per event (batch)")
-ax.grid(True, which="both", alpha=0.3); ax.legend(fontsize=8)
-fig.tight_layout(); fig.savefig({json.dumps(str(HERE / "time_windows.png"))}, dpi=110)
-"""
-    subprocess.run([str(PEERS), "-c", script], check=True, cwd=HERE)
+    batch = t.get("batch", {})
+    labels = {
+        "ours": "ours, TimeRollingQuantile.accumulate",
+        "pandas": 'pandas rolling("<w>s").quantile',
+        "polars": "polars rolling_quantile_by",
+    }
+    lines = {
+        label: sorted((int(w), b[key]["ns"]) for w, b in batch.items() if key in b)
+        for key, label in labels.items()
+    }
+    log_log_plot(
+        lines,
+        ("values in the time window", "ns per event"),
+        "Exact median over a window of time: cost per event (batch)",
+        HERE / "time_windows.png",
+    )
 
 
 def time_windows(scale: int) -> dict:
@@ -526,24 +523,44 @@ def time_markdown(t: dict, args) -> str:
 
 
 def plot(r: dict) -> None:
+    curve = r["curve"]
+    labels = {
+        "ours_loop": "ours, update+get from Python",
+        "ours_accumulate": "ours, accumulate (batch)",
+        "river_loop": "River 0.26.1, update+get from Python",
+        "pandas": "pandas rolling().quantile (batch)",
+        "bottleneck": "bottleneck move_median (batch)",
+        "polars": "polars rolling_quantile (batch)",
+    }
+    lines = {
+        label: sorted((int(w), v["ns"]) for w, v in curve[key].items() if "ns" in v)
+        for key, label in labels.items()
+    }
+    log_log_plot(
+        lines,
+        ("window size", "ns per element"),
+        "Exact rolling median: cost per element",
+        HERE / "rolling_quantile.png",
+    )
+
+
+def log_log_plot(lines: dict[str, list], axes: tuple[str, str], title: str, png: Path) -> None:
+    """One log-log figure of (x, y) points per label, drawn by the peers' matplotlib (ours does
+    not install it); labels without points are left out."""
     script = f"""
 import json, matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-curve = json.loads({json.dumps(json.dumps(r["curve"]))})
-labels = {{"ours_loop": "ours, update+get from Python", "ours_accumulate": "ours, accumulate (batch)",
-          "river_loop": "River 0.26.1, update+get from Python", "pandas": "pandas rolling().quantile (batch)",
-          "bottleneck": "bottleneck move_median (batch)", "polars": "polars rolling_quantile (batch)"}}
+lines = json.loads({json.dumps(json.dumps(lines))})
 fig, ax = plt.subplots(figsize=(7, 4.5))
-for key, label in labels.items():
-    pts = sorted((int(w), v["ns"]) for w, v in curve[key].items() if "ns" in v)
+for label, pts in lines.items():
     if pts:
         ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=label)
 ax.set_xscale("log"); ax.set_yscale("log")
-ax.set_xlabel("window size"); ax.set_ylabel("ns per element")
-ax.set_title("Exact rolling median: cost per element")
+ax.set_xlabel({json.dumps(axes[0])}); ax.set_ylabel({json.dumps(axes[1])})
+ax.set_title({json.dumps(title)})
 ax.grid(True, which="both", alpha=0.3); ax.legend(fontsize=8)
-fig.tight_layout(); fig.savefig({json.dumps(str(HERE / "rolling_quantile.png"))}, dpi=110)
+fig.tight_layout(); fig.savefig({json.dumps(str(png))}, dpi=110)
 """
     subprocess.run([str(PEERS), "-c", script], check=True, cwd=HERE)
 
