@@ -461,7 +461,9 @@ impl Kll {
         if height == 0 {
             // Groups no larger than level 0, so that at least one item is freed.
             let most = (usize::BITS - 1 - len(0).max(2).leading_zeros()) as usize;
-            let s = sampling_height(self.k, self.n).min(most).min(MAX_LEVELS - 2);
+            let s = sampling_height(self.k, self.n)
+                .min(most)
+                .min(MAX_LEVELS - 2);
             if s > 0 {
                 self.sample_level0(s);
                 return;
@@ -1203,7 +1205,8 @@ mod tests {
 
     /// The error of the level-0 batching against DataSketches' rule (a batch of 8): `cargo
     /// test --profile fast -- --ignored mean_error --nocapture`. Measured: 0.63% mean, 0.90%
-    /// max with batches of k/4 (k/2: 0.75%, 1.08%; k: 0.88%, 1.33%; 8: 0.59%, 0.76%).
+    /// max with batches of k/4 (k/2: 0.75%, 1.08%; k: 0.88%, 1.33%; 8: 0.59%, 0.76%), before
+    /// level 0 was sampled; with sampling past 640,000 values: 0.68% mean, 0.82% max.
     #[test]
     #[ignore]
     fn mean_error() {
