@@ -1018,6 +1018,15 @@ mod tests {
         assert_eq!(Kll::new(200, 1).quantile(0.5, false), None);
     }
 
+    /// The number of values the retained items stand for.
+    fn total_weight(s: &Kll) -> u64 {
+        s.levels
+            .iter()
+            .enumerate()
+            .map(|(h, l)| (l.len() as u64) << h)
+            .sum()
+    }
+
     #[test]
     fn weight_is_conserved_and_capacity_kept() {
         let data = lcg(7, 200_000);
@@ -1025,13 +1034,7 @@ mod tests {
         for (i, &x) in data.iter().enumerate() {
             s.update(x);
             if i % 9_973 == 0 {
-                let w: u64 = s
-                    .levels
-                    .iter()
-                    .enumerate()
-                    .map(|(h, l)| (l.len() as u64) << h)
-                    .sum();
-                assert_eq!(w, s.n);
+                assert_eq!(total_weight(&s), s.n);
                 assert!(s.retained <= s.capacity);
             }
         }
@@ -1098,13 +1101,7 @@ mod tests {
                 assert!(s.levels[1].len() <= level1);
                 level1 = s.levels[1].len();
             }
-            let weight: u64 = s
-                .levels
-                .iter()
-                .enumerate()
-                .map(|(h, l)| (l.len() as u64) << h)
-                .sum();
-            assert_eq!(weight, n as u64);
+            assert_eq!(total_weight(&s), n as u64);
             assert!(s.retained <= s.capacity);
             let err = worst_rank_error(&s, data);
             assert!(err < 0.0133, "worst rank error with sampling {err}");
