@@ -200,6 +200,13 @@ def kll_section(r: dict) -> list[str]:
         f"{t['ours_loop']:.1f} | {t['theirs_loop']:.1f} | {loop_ratio:.2f}x | >= 3x | "
         f"{'yes' if loop_ratio >= 3 else 'no'} |"
     )
+    if "floor_loop" in t:
+        floor_ratio = t["theirs_loop"] / t["floor_loop"]
+        lines.append(
+            f"| the binding's per-call floor: Python loop of `EWMean().update` (ns per value) | "
+            f"{t['floor_loop']:.1f} | {t['theirs_loop']:.1f} | {floor_ratio:.2f}x | (bounds the loop) | "
+            f"{'yes' if floor_ratio >= 3 else 'no'} |"
+        )
     size_ok = sz["ours_pickle"] <= sz["theirs_serialized"]
     lines.append(
         f"| size after {r['n']:,} values: our pickle / their `serialize()` (bytes) | "

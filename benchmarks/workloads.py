@@ -356,6 +356,13 @@ def kll(n: int = 10_000_000, n_loop: int = 2_000_000, shards: int = 64, repeat: 
         for x in xs:
             update(x)
 
+    def floor_loop(xs):
+        # The binding's per-call floor: a statistic whose update is a few arithmetic steps.
+        s = stats.EWMean()
+        update = s.update
+        for x in xs:
+            update(x)
+
     def timed(fn, *args) -> float:
         gc.collect()
         t0 = time.perf_counter()
@@ -365,12 +372,19 @@ def kll(n: int = 10_000_000, n_loop: int = 2_000_000, shards: int = 64, repeat: 
     data = _kll_streams(n)
     xs = data["shuffled"]
     loop_xs = xs[:n_loop].tolist()
-    times: dict[str, list[float]] = {"ours_batch": [], "theirs_batch": [], "ours_loop": [], "theirs_loop": []}
+    times: dict[str, list[float]] = {
+        "ours_batch": [],
+        "theirs_batch": [],
+        "ours_loop": [],
+        "theirs_loop": [],
+        "floor_loop": [],
+    }
     for _ in range(repeat):
         times["ours_batch"].append(timed(ours_batch, xs))
         times["theirs_batch"].append(timed(theirs_batch, xs))
         times["ours_loop"].append(timed(ours_loop, loop_xs))
         times["theirs_loop"].append(timed(theirs_loop, loop_xs))
+        times["floor_loop"].append(timed(floor_loop, loop_xs))
     ns = {key: float(np.median(v)) / (n if "batch" in key else n_loop) * 1e9 for key, v in times.items()}
     ours, theirs = ours_batch(xs), theirs_batch(xs)
     sizes = {

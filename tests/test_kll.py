@@ -132,6 +132,25 @@ def test_update_many_accumulate_and_loop_agree_beyond_compactions():
     assert acc[-1] == looped.get()
 
 
+@pytest.mark.parametrize("name", list(streams(10)))
+def test_sampled_long_stream_within_bound_and_loop_equals_batch(name):
+    # With k=32, level 0 is sampled from 2 * 2^16 values on (groups of up to 8 at 600,000).
+    k, data = 32, streams(600_000, seed=13)[name]
+    many = stats.KLLQuantile(k=k, seed=2)
+    many.update_many(data)
+    assert many.n == len(data)
+    bound = datasketches.kll_doubles_sketch.get_normalized_rank_error(k, False)
+    assert worst_rank_error(many, data) < bound
+    looped = stats.KLLQuantile(k=k, seed=2)
+    for x in data[:200_000].tolist():
+        looped.update(x)
+    looped.update_many(data[200_000:])
+    assert pickle.dumps(many) == pickle.dumps(looped)
+    theirs = datasketches.kll_doubles_sketch.deserialize(many.to_datasketches())
+    assert theirs.n == len(data)
+    assert [theirs.get_quantile(q) for q in PERCENTILES] == [many.quantile(q) for q in PERCENTILES]
+
+
 def test_same_seed_same_sketch_and_pickle_continues_exactly():
     data = streams(50_000, seed=6)["shuffled"]
     a, b, c = stats.KLLQuantile(seed=9), stats.KLLQuantile(seed=9), stats.KLLQuantile(seed=10)

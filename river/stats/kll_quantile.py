@@ -25,6 +25,12 @@ class KLLQuantile(RsKLLQuantile, base.Univariate):
     `inclusive=True`, the first whose cumulative weight reaches `ceil(q n)`, and `<= x`. While
     at most `k` values have been seen, every value is kept and the answers are exact.
 
+    Sorting the newest values is most of what an update costs, so a long stream is sampled:
+    once the sketch has seen `2 T` values (`T = max(8 k^2, 2^16)`, 320,000 at `k=200`), each
+    group of `2^s` new values (`2^s <= n / T`) keeps one of them at random, of weight `2^s`
+    (the sampler of the KLL paper). Weights stay exact and the rank error this adds has a
+    standard deviation of at most `1 / (2 sqrt(T))`, 0.09% at `k=200`.
+
     Sketches merge with `+` (a new sketch, operands unchanged) and `+=`, whatever the number
     of values each has seen; they must have the same `q` and `k`. The coin flips come from a
     generator seeded with `seed` whose state is part of the sketch: two sketches fed the same
