@@ -636,19 +636,19 @@ impl OrderWindow {
             return Err(StatsError::corrupt("wrong number of quantile splits"));
         }
         let mut trackers = Vec::with_capacity(qs.len());
-        // The values in heap order while the heaps are built, one buffer for every tracker:
-        // `lo`'s, a spare entry, `hi`'s, a spare entry.
-        let mut keys = vec![0.0f64; n + 2];
+        // The values in heap order while the heaps are built (`lo`'s, then `hi`'s), one
+        // buffer for every tracker.
+        let mut keys = vec![0.0f64; n];
         for (&q, bits) in qs.iter().zip(&st.in_lo) {
             if bits.len() != n.div_ceil(8) {
                 return Err(StatsError::corrupt("quantile split has the wrong length"));
             }
             let want = if n == 0 { 0 } else { virtual_index(n, q).0 + 1 };
-            let (lo_keys, hi_keys) = keys.split_at_mut(want + 1);
-            let (mut lo, mut hi) = (vec![0u32; want + 1], vec![0u32; n - want + 1]);
+            let (lo_keys, hi_keys) = keys.split_at_mut(want.min(n));
+            let (mut lo, mut hi) = (vec![0u32; want], vec![0u32; n - want]);
             // Branch-free split: every slot is written at both cursors and only the right one
-            // advances (the bits are as unpredictable as the data). A cursor that would run
-            // past its heap's size stays on the spare entry at the end of its part.
+            // advances (the bits are as unpredictable as the data). A cursor at its heap's
+            // size stays there and writes nothing.
             let (mut nl, mut nh, mut slot) = (0usize, 0usize, 0u32);
             for (chunk, &byte) in values.chunks(8).zip(bits.iter()) {
                 for (k, &v) in chunk.iter().enumerate() {
@@ -669,8 +669,6 @@ impl OrderWindow {
             if nl + nh != n {
                 return Err(StatsError::corrupt("quantile split has the wrong size"));
             }
-            lo.truncate(want);
-            hi.truncate(n - want);
             let mut pos = vec![0u32; n];
             let lo = Heap::<true>::heapify(lo, lo_keys, &mut pos);
             let hi = Heap::<false>::heapify(hi, hi_keys, &mut pos);
