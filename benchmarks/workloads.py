@@ -281,21 +281,26 @@ def time_batch(lib: str, window: int, n: int, q: float = 0.5) -> dict:
     return {"seconds": seconds, "ns": seconds / n * 1e9, "tail": tail.tolist()}
 
 
-def pickle_size(window: int) -> dict:
+def pickle_size(window: int, repeat: int = 9) -> dict:
     from river import stats
 
     rq = stats.RollingQuantile(q=0.5, window_size=window)
     rq.update_many(stream(window))
     data = pickle.dumps(rq)
-    dumps = best_of(5, lambda: pickle.dumps(rq))
-    loads = best_of(5, lambda: pickle.loads(data))
+    # Alternated, so that both see the same machine; best and median of the rounds.
+    dumps, loads = [], []
+    for _ in range(repeat):
+        dumps.append(best_of(1, lambda: pickle.dumps(rq)))
+        loads.append(best_of(1, lambda: pickle.loads(data)))
     back = pickle.loads(data)
     assert back.get() == rq.get()
     return {
         "bytes": len(data),
         "bytes_per_element": len(data) / window,
-        "dumps_ms": dumps * 1e3,
-        "loads_ms": loads * 1e3,
+        "dumps_ms": min(dumps) * 1e3,
+        "loads_ms": min(loads) * 1e3,
+        "dumps_median_ms": float(np.median(dumps)) * 1e3,
+        "loads_median_ms": float(np.median(loads)) * 1e3,
     }
 
 

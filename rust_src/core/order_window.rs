@@ -223,40 +223,49 @@ impl<const MAX: bool> Heap<MAX> {
         self.sift_up(i, values, pos);
     }
 
-    /// Floyd's bottom-up construction from arbitrary items.
+    /// Floyd's bottom-up construction over slots and, side by side, their values.
     ///
-    /// The slots are paired with their values first, so that the sifts compare neighbours in
-    /// memory instead of following every slot into the ring (3x faster on a window of 10^6).
-    fn heapify(mut items: Vec<u32>, values: &[f64], pos: &mut [u32]) -> Self {
-        let mut pairs: Vec<(f64, u32)> = items.iter().map(|&s| (value(values, s), s)).collect();
-        for start in (0..pairs.len() / 2).rev() {
-            let Some(&moving) = pairs.get(start) else {
+    /// The values travel with their slots, so that the sifts compare neighbours in memory
+    /// instead of following every slot into the ring (3x faster on a window of 10^6). Two
+    /// arrays rather than one of pairs: 12 bytes a slot instead of 16, and `items` is then
+    /// already the heap. Records every slot's position in `pos`.
+    fn heapify(mut items: Vec<u32>, keys: &mut [f64], pos: &mut [u32]) -> Self {
+        let n = items.len().min(keys.len());
+        for start in (0..n / 2).rev() {
+            let (Some(&moving), Some(&slot)) = (keys.get(start), items.get(start)) else {
                 continue;
             };
             let mut i = start;
             loop {
                 let left = 2 * i + 1;
-                let Some(&l) = pairs.get(left) else { break };
-                let (mut child, mut best) = (left, l);
-                if let Some(&r) = pairs.get(left + 1) {
-                    if Self::above(r.0, l.0) {
-                        (child, best) = (left + 1, r);
-                    }
-                }
-                if !Self::above(best.0, moving.0) {
+                if left >= n {
                     break;
                 }
-                if let Some(p) = pairs.get_mut(i) {
-                    *p = best;
+                let Some(&l) = keys.get(left) else { break };
+                let (mut child, mut best) = (left, l);
+                if left + 1 < n {
+                    if let Some(&r) = keys.get(left + 1) {
+                        if Self::above(r, l) {
+                            (child, best) = (left + 1, r);
+                        }
+                    }
+                }
+                if !Self::above(best, moving) {
+                    break;
+                }
+                let up = items.get(child).copied().unwrap_or(0);
+                if let (Some(k), Some(s)) = (keys.get_mut(i), items.get_mut(i)) {
+                    (*k, *s) = (best, up);
                 }
                 i = child;
             }
-            if let Some(p) = pairs.get_mut(i) {
-                *p = moving;
+            if let (Some(k), Some(s)) = (keys.get_mut(i), items.get_mut(i)) {
+                (*k, *s) = (moving, slot);
             }
         }
-        for (i, (item, &(_, slot))) in items.iter_mut().zip(&pairs).enumerate() {
-            *item = slot;
+        items.truncate(n);
+        for (i, &slot) in items.iter().enumerate() {
+            // i < len <= MAX_WINDOW < 2^31: the position fits below HI_BIT.
             set_pos(pos, slot, Self::FLAG | i as u32);
         }
         Self { items }
@@ -560,18 +569,21 @@ impl OrderWindow {
         older.iter().chain(newer.iter()).copied()
     }
 
+    /// One bit per slot, set where the slot is in `lo`. Built a byte at a time without a
+    /// branch: which heap a slot is in is as unpredictable as the data.
     fn split_bits(&self) -> Vec<serde_bytes::ByteBuf> {
         self.trackers
             .iter()
             .map(|t| {
-                let mut bits = vec![0u8; self.values.len().div_ceil(8)];
-                for (slot, &at) in t.pos.iter().enumerate() {
-                    if at & HI_BIT == 0 {
-                        if let Some(b) = bits.get_mut(slot / 8) {
-                            *b |= 1 << (slot % 8);
-                        }
-                    }
-                }
+                let bits: Vec<u8> = t
+                    .pos
+                    .chunks(8)
+                    .map(|chunk| {
+                        chunk.iter().enumerate().fold(0u8, |byte, (k, &at)| {
+                            byte | (u8::from(at & HI_BIT == 0) << k)
+                        })
+                    })
+                    .collect();
                 serde_bytes::ByteBuf::from(bits)
             })
             .collect()
@@ -617,46 +629,49 @@ impl OrderWindow {
                 st.head
             )));
         }
-        if values.iter().any(|x| x.is_nan()) {
+        if values.iter().fold(false, |nan, x| nan | x.is_nan()) {
             return Err(StatsError::corrupt("the window holds NaN"));
         }
         if st.in_lo.len() != qs.len() {
             return Err(StatsError::corrupt("wrong number of quantile splits"));
         }
         let mut trackers = Vec::with_capacity(qs.len());
+        // The values in heap order while the heaps are built (`lo`'s, then `hi`'s), one
+        // buffer for every tracker.
+        let mut keys = vec![0.0f64; n];
         for (&q, bits) in qs.iter().zip(&st.in_lo) {
             if bits.len() != n.div_ceil(8) {
                 return Err(StatsError::corrupt("quantile split has the wrong length"));
             }
-            let in_lo = |slot: usize| {
-                bits.get(slot / 8)
-                    .is_some_and(|b| b & (1 << (slot % 8)) != 0)
-            };
             let want = if n == 0 { 0 } else { virtual_index(n, q).0 + 1 };
-            // Branch-free split: every slot is written to both lists and only the right
-            // cursor advances (the bits are as unpredictable as the data).
-            let (mut lo, mut hi) = (vec![0u32; want + 1], vec![0u32; n - want + 1]);
-            let (mut nl, mut nh) = (0usize, 0usize);
-            for slot in 0..n {
-                let low = usize::from(in_lo(slot));
-                // slot < n <= MAX_WINDOW < 2^31
-                if let Some(x) = lo.get_mut(nl) {
-                    *x = slot as u32;
-                }
-                if let Some(y) = hi.get_mut(nh) {
-                    *y = slot as u32;
-                }
-                nl = (nl + low).min(want);
-                nh = (nh + 1 - low).min(n - want);
-                if nl + nh != slot + 1 {
-                    return Err(StatsError::corrupt("quantile split has the wrong size"));
+            let (lo_keys, hi_keys) = keys.split_at_mut(want.min(n));
+            let (mut lo, mut hi) = (vec![0u32; want], vec![0u32; n - want]);
+            // Branch-free split: every slot is written at both cursors and only the right one
+            // advances (the bits are as unpredictable as the data). A cursor at its heap's
+            // size stays there and writes nothing.
+            let (mut nl, mut nh, mut slot) = (0usize, 0usize, 0u32);
+            for (chunk, &byte) in values.chunks(8).zip(bits.iter()) {
+                for (k, &v) in chunk.iter().enumerate() {
+                    let low = usize::from((byte >> k) & 1);
+                    if let (Some(key), Some(s)) = (lo_keys.get_mut(nl), lo.get_mut(nl)) {
+                        (*key, *s) = (v, slot);
+                    }
+                    if let (Some(key), Some(s)) = (hi_keys.get_mut(nh), hi.get_mut(nh)) {
+                        (*key, *s) = (v, slot);
+                    }
+                    nl = (nl + low).min(want);
+                    nh = (nh + 1 - low).min(n - want);
+                    // slot < n <= MAX_WINDOW < 2^31
+                    slot += 1;
                 }
             }
-            lo.truncate(want);
-            hi.truncate(n - want);
+            // Each cursor stopped at its heap's size only if none was ever held back.
+            if nl + nh != n {
+                return Err(StatsError::corrupt("quantile split has the wrong size"));
+            }
             let mut pos = vec![0u32; n];
-            let lo = Heap::<true>::heapify(lo, &values, &mut pos);
-            let hi = Heap::<false>::heapify(hi, &values, &mut pos);
+            let lo = Heap::<true>::heapify(lo, lo_keys, &mut pos);
+            let hi = Heap::<false>::heapify(hi, hi_keys, &mut pos);
             // After heapify the tops are the largest of `lo` and the smallest of `hi`.
             if let (Some(l), Some(h)) = (lo.top(), hi.top()) {
                 if value(&values, l) > value(&values, h) {

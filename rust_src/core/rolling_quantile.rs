@@ -78,19 +78,16 @@ impl Persist for RollingQuantile {
         self.window.heap_bytes()
     }
 
-    fn write_state(&self, out: &mut Vec<u8>) -> Result<()> {
+    fn encoded(&self) -> impl Serialize + '_ {
         #[derive(Serialize)]
         struct Ref<'a> {
             q: f64,
             window: OrderWindowStateRef<'a>,
         }
-        super::state::encode_into(
-            out,
-            &Ref {
-                q: self.q,
-                window: self.window.state_ref(),
-            },
-        )
+        Ref {
+            q: self.q,
+            window: self.window.state_ref(),
+        }
     }
 
     fn to_state(&self) -> RollingQuantileState {
@@ -169,19 +166,18 @@ impl Persist for RollingIQR {
         self.window.heap_bytes()
     }
 
-    fn write_state(&self, out: &mut Vec<u8>) -> Result<()> {
+    fn encoded(&self) -> impl Serialize + '_ {
         #[derive(Serialize)]
         struct Ref<'a> {
             q_inf: f64,
             q_sup: f64,
             window: OrderWindowStateRef<'a>,
         }
-        let state = Ref {
+        Ref {
             q_inf: self.q_inf,
             q_sup: self.q_sup,
             window: self.window.state_ref(),
-        };
-        super::state::encode_into(out, &state)
+        }
     }
 
     fn to_state(&self) -> RollingIQRState {

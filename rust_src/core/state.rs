@@ -33,10 +33,10 @@ pub trait Persist: Sized {
         Ok(())
     }
 
-    /// Writes the encoded state (without the header). Large states override this to write
-    /// from borrowed data, to the same bytes as encoding `to_state()`.
-    fn write_state(&self, out: &mut Vec<u8>) -> Result<()> {
-        encode_into(out, &self.to_state())
+    /// What is encoded: `to_state()`. Large states override this to encode borrowed data, to
+    /// the same bytes, instead of copying it into a `State` first.
+    fn encoded(&self) -> impl Serialize + '_ {
+        self.to_state()
     }
     fn from_state(state: Self::State, version: u8) -> Result<Self>;
 }
@@ -48,18 +48,64 @@ fn options() -> impl Options {
         .reject_trailing_bytes()
 }
 
-/// Appends the bincode encoding of `state` to `out`, reserving its exact size first.
-pub fn encode_into<S: Serialize>(out: &mut Vec<u8>, state: &S) -> Result<()> {
-    let size = options().serialized_size(state).unwrap_or(0);
-    out.reserve_exact(usize::try_from(size).unwrap_or(0));
-    options()
-        .serialize_into(out, state)
-        .map_err(|e| StatsError::corrupt(format!("cannot encode state: {e}")))
+/// A state about to be written: its exact length is known before any byte is, so that it can
+/// be written straight into its final buffer (a Python `bytes`) rather than copied there.
+pub struct Dump<S> {
+    header: [u8; 2],
+    state: S,
+    len: usize,
+}
+
+/// Prepares `stat`'s state for writing with [`Dump::write_to`].
+pub fn prepare<T: Persist>(stat: &T) -> Result<Dump<impl Serialize + '_>> {
+    let state = stat.encoded();
+    let size = options()
+        .serialized_size(&state)
+        .map_err(|e| StatsError::corrupt(format!("cannot encode state: {e}")))?;
+    let len = usize::try_from(size)
+        .ok()
+        .and_then(|n| n.checked_add(2))
+        .ok_or_else(|| StatsError::corrupt("state too large to encode"))?;
+    Ok(Dump {
+        header: [T::TAG, T::VERSION],
+        state,
+        len,
+    })
+}
+
+impl<S: Serialize> Dump<S> {
+    /// The number of bytes `write_to` writes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Writes the header and the state into `out`, which must be exactly `len()` long.
+    pub fn write_to(&self, out: &mut [u8]) -> Result<()> {
+        let wrong = || StatsError::corrupt("state buffer has the wrong length");
+        if out.len() != self.len {
+            return Err(wrong());
+        }
+        let (header, mut payload) = out.split_at_mut_checked(2).ok_or_else(wrong)?;
+        header.copy_from_slice(&self.header);
+        options()
+            .serialize_into(&mut payload, &self.state)
+            .map_err(|e| StatsError::corrupt(format!("cannot encode state: {e}")))?;
+        if payload.is_empty() {
+            Ok(())
+        } else {
+            Err(wrong())
+        }
+    }
 }
 
 pub fn dump<T: Persist>(stat: &T) -> Result<Vec<u8>> {
-    let mut out = vec![T::TAG, T::VERSION];
-    stat.write_state(&mut out)?;
+    let state = prepare(stat)?;
+    let mut out = vec![0; state.len()];
+    state.write_to(&mut out)?;
     Ok(out)
 }
 
@@ -189,6 +235,26 @@ fn exercise_univariate<T: Persist + super::Univariate>(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `__getstate__` writes straight into a Python `bytes` is `dump`'s bytes, and a
+    /// buffer of any other length is refused rather than overrun or left partly unwritten.
+    #[test]
+    fn prepared_state_writes_exactly_its_length() {
+        use crate::core::rolling_quantile::RollingQuantile;
+        use crate::core::Univariate;
+        let mut rq = RollingQuantile::new(0.5, 13).unwrap();
+        for i in 0..29 {
+            rq.update(f64::from(i * 7 % 11));
+        }
+        let state = prepare(&rq).unwrap();
+        let mut buf = vec![0u8; state.len()];
+        state.write_to(&mut buf).unwrap();
+        assert_eq!(buf, dump(&rq).unwrap());
+        assert!(load::<RollingQuantile>(&buf).is_ok());
+        for len in [0, 1, 2, state.len() - 1, state.len() + 1] {
+            assert!(state.write_to(&mut vec![0u8; len]).is_err(), "length {len}");
+        }
+    }
 
     /// Replays the fuzzer's corpus (fuzz/corpus/state_decoder): every input either loads and
     /// behaves or is refused, without a panic.

@@ -294,8 +294,9 @@ macro_rules! rs_class {
         #[pyo3::pymethods]
         impl $rs {
             fn __getstate__<'py>(&self, py: pyo3::Python<'py>) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::types::PyBytes>> {
-                let bytes = $crate::core::state::dump(&*self.lock())?;
-                Ok(pyo3::types::PyBytes::new(py, &bytes))
+                let stat = self.lock();
+                let state = $crate::core::state::prepare(&*stat)?;
+                pyo3::types::PyBytes::new_with(py, state.len(), |buf| Ok(state.write_to(buf)?))
             }
 
             fn __setstate__(&self, state: &pyo3::Bound<'_, pyo3::PyAny>) -> pyo3::PyResult<()> {
