@@ -26,6 +26,7 @@ mod adopt;
 pub mod ewmean;
 pub mod order_window;
 pub mod params;
+pub mod hashable;
 pub mod ptp;
 pub mod rolling_quantile;
 pub mod state;
