@@ -1,12 +1,14 @@
-"""Helpers shared by the statistics of hashable values, which stay in Python.
+"""Helpers shared by the statistics of hashable values (Mode, RollingMode, Entropy,
+ChiSquared).
 
-Values of these statistics are arbitrary hashable Python objects: hashing and equality are
-Python's, so a Rust core would have to call back into Python for every dictionary operation
-and would gain nothing over a `dict`.
+Their counts live in Rust (`rust_src/core/hashable.rs`), keyed by the Python objects with
+their Python hash, compared by Python's `==`; what is here checks batches and pickled
+states before they reach Rust, and formats the values.
 """
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import math
 import numbers
@@ -135,6 +137,56 @@ def hashable_batch(xs: typing.Iterable, what: str = "input") -> list:
         except TypeError:
             raise TypeError(f"element {i} of the {what} is not hashable ({type(x).__name__})") from None
     return items
+
+
+def batch_list(xs: typing.Iterable, what: str = "input") -> list:
+    """The values of a batch as a list, for the Rust side, which checks that each is hashable
+    before anything is counted. A str or bytes is refused rather than split into characters:
+    passing one is almost always a mistake for a batch call."""
+    if isinstance(xs, (str, bytes)):
+        raise TypeError(f"update_many takes an iterable of values, not a {type(xs).__name__}")
+    if type(xs) is list:
+        return xs
+    if isinstance(xs, np.ndarray):
+        if xs.ndim != 1:
+            raise ValueError(f"the {what} must be 1-D, got {xs.ndim} dimensions")
+        return xs.tolist()
+    try:
+        return [x for x in xs]  # not list(xs): that would trust a lying __len__
+    except TypeError:
+        raise TypeError(f"update_many takes an iterable of values, got {type(xs).__name__}") from None
+
+
+def paired_lists(xs: typing.Iterable, ys: typing.Iterable) -> tuple[list, list]:
+    """Two batches of the same length, as lists."""
+    left, right = batch_list(xs, "first input"), batch_list(ys, "second input")
+    if len(left) != len(right):
+        raise ValueError(f"the inputs have different lengths ({len(left)} and {len(right)})")
+    return left, right
+
+
+@contextlib.contextmanager
+def loading() -> typing.Iterator[None]:
+    """Any failure while a pickled state is read becomes the ValueError of a corrupt state."""
+    try:
+        yield
+    except ValueError as err:
+        if str(err).startswith("invalid pickled state"):
+            raise
+        raise ValueError(f"invalid pickled state: {err}") from None
+    except (TypeError, KeyError, AttributeError, OverflowError, IndexError) as err:
+        raise ValueError(f"invalid pickled state: {type(err).__name__}: {err}") from None
+
+
+def checked_counts(counts: typing.Any) -> tuple[list, list]:
+    """The keys and counts of a pickled mapping of counts, each count an int of at least 1."""
+    if not isinstance(counts, dict):
+        raise TypeError(f"counts is a {type(counts).__name__}, not a dict")
+    keys, values = list(counts), list(counts.values())
+    for c in values:
+        if isinstance(c, bool) or not isinstance(c, int) or c < 1:
+            raise ValueError(f"invalid pickled state: a count is {c!r}")
+    return keys, values
 
 
 def paired_batches(xs: typing.Iterable, ys: typing.Iterable) -> tuple[list, list]:
