@@ -289,15 +289,18 @@ impl RsMode {
         Ok(())
     }
 
-    fn _merge(&mut self, other: &Bound<'_, Self>) -> PyResult<()> {
+    fn _merge(slf: &Bound<'_, Self>, other: &Bound<'_, Self>) -> PyResult<()> {
         let other = other.try_borrow()?.inner.clone();
-        self.inner.merge(&other);
+        let this = &mut *slf.try_borrow_mut()?;
+        this.inner.merge(&other);
         eq_error()
     }
 
-    fn _adopt(&mut self, fitted: &Bound<'_, Self>) -> PyResult<()> {
-        let fitted = fitted.try_borrow()?.inner.with_k(self.inner.k());
-        self.inner = fitted;
+    fn _adopt(slf: &Bound<'_, Self>, fitted: &Bound<'_, Self>) -> PyResult<()> {
+        let params = slf.try_borrow()?.inner.clone();
+        let fitted = fitted.try_borrow()?.inner.with_k(params.k());
+        let this = &mut *slf.try_borrow_mut()?;
+        this.inner = fitted;
         Ok(())
     }
 
@@ -386,16 +389,17 @@ impl RsRollingMode {
         Ok(())
     }
 
-    fn _adopt(&mut self, fitted: &Bound<'_, Self>) -> PyResult<()> {
+    fn _adopt(slf: &Bound<'_, Self>, fitted: &Bound<'_, Self>) -> PyResult<()> {
         let fitted = fitted.try_borrow()?.inner.clone();
-        if fitted.window_size() != self.inner.window_size() {
+        let this = &mut *slf.try_borrow_mut()?;
+        if fitted.window_size() != this.inner.window_size() {
             return Err(PyValueError::new_err(format!(
                 "window_size shapes the fitted state: a clone cannot change it ({} to {})",
                 fitted.window_size(),
-                self.inner.window_size()
+                this.inner.window_size()
             )));
         }
-        self.inner = fitted;
+        this.inner = fitted;
         Ok(())
     }
 
@@ -497,18 +501,21 @@ impl RsEntropy {
         Ok(())
     }
 
-    fn _merge(&mut self, other: &Bound<'_, Self>) -> PyResult<()> {
+    fn _merge(slf: &Bound<'_, Self>, other: &Bound<'_, Self>) -> PyResult<()> {
         let other = other.try_borrow()?.inner.clone();
-        self.inner.merge(&other);
+        let this = &mut *slf.try_borrow_mut()?;
+        this.inner.merge(&other);
         eq_error()
     }
 
-    fn _adopt(&mut self, fitted: &Bound<'_, Self>) -> PyResult<()> {
+    fn _adopt(slf: &Bound<'_, Self>, fitted: &Bound<'_, Self>) -> PyResult<()> {
+        let params = slf.try_borrow()?.inner.clone();
         let fitted = fitted
             .try_borrow()?
             .inner
-            .with_params(self.inner.fading_factor(), self.inner.eps());
-        self.inner = fitted;
+            .with_params(params.fading_factor(), params.eps());
+        let this = &mut *slf.try_borrow_mut()?;
+        this.inner = fitted;
         Ok(())
     }
 
@@ -635,16 +642,18 @@ impl RsChiSquared {
         Ok(())
     }
 
-    fn _merge(&mut self, other: &Bound<'_, Self>) -> PyResult<()> {
+    fn _merge(slf: &Bound<'_, Self>, other: &Bound<'_, Self>) -> PyResult<()> {
         let other = other.try_borrow()?.inner.clone();
-        self.inner.merge(&other);
+        let this = &mut *slf.try_borrow_mut()?;
+        this.inner.merge(&other);
         eq_error()
     }
 
-    fn _unmerge(&mut self, other: &Bound<'_, Self>) -> PyResult<()> {
+    fn _unmerge(slf: &Bound<'_, Self>, other: &Bound<'_, Self>) -> PyResult<()> {
         let py = other.py();
         let other = other.try_borrow()?.inner.clone();
-        let contained = self.inner.contains(&other);
+        let this = &mut *slf.try_borrow_mut()?;
+        let contained = this.inner.contains(&other);
         eq_error()?;
         if let Err((x, y, c, mine)) = contained {
             return Err(PyValueError::new_err(format!(
@@ -653,12 +662,14 @@ impl RsChiSquared {
                 y.bind(py).repr()?
             )));
         }
-        self.inner.unmerge(&other);
+        this.inner.unmerge(&other);
         eq_error()
     }
 
-    fn _adopt(&mut self, fitted: &Bound<'_, Self>) -> PyResult<()> {
-        self.inner = fitted.try_borrow()?.inner.clone();
+    fn _adopt(slf: &Bound<'_, Self>, fitted: &Bound<'_, Self>) -> PyResult<()> {
+        let params = slf.try_borrow()?.inner.clone();
+        params = fitted.try_borrow()?.inner.clone();
+        let this = &mut *slf.try_borrow_mut()?;
         Ok(())
     }
 
