@@ -23,9 +23,6 @@ import scipy.stats
 
 from river import stats, utils
 from river.stats import _hashable
-from river.stats import chi_squared as chi_squared_module
-from river.stats import entropy as entropy_module
-from river.stats import mode as mode_module
 
 MARK = object()  # what every NaN becomes in the oracles
 
@@ -331,7 +328,13 @@ def identity_state(name, xs):
 def test_a_pickle_with_several_nan_keys_loads_with_one(name):
     xs = [float("nan"), "a", float("nan"), float("nan"), "a", 1]  # three NaN keys
     state = identity_state(name, xs)
-    table = state["x_totals"] if name == "ChiSquared" else state["counter"] if name == "Entropy" else state["counts"]
+    table = (
+        state["x_totals"]
+        if name == "ChiSquared"
+        else state["counter"]
+        if name == "Entropy"
+        else state["counts"]
+    )
     assert sum(map(_hashable.is_nan, table)) == (2 if name == "RollingMode" else 3)  # 5 kept
     loaded = STATS[name]()
     loaded.__setstate__(state)  # what pickle does with a state of that version

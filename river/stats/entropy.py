@@ -153,7 +153,7 @@ class Entropy(RsEntropy, base.Univariate):
 
     def update_many(self, xs: typing.Iterable) -> None:
         """Update with every value of `xs`, in order; all are checked to be hashable first."""
-        self._update_list(_hashable.batch_list(xs))
+        _hashable.update_many(self, xs)
 
     def accumulate(self, xs: typing.Iterable) -> np.ndarray:
         """Update with every value of `xs` and return the entropy after each one (float64)."""

@@ -21,7 +21,7 @@ class _HashableMixin:
 
     def update_many(self, xs: typing.Iterable) -> None:
         """Update with every value of `xs`, in order; all are checked to be hashable first."""
-        self._update_list(_hashable.batch_list(xs))  # type: ignore[attr-defined]
+        _hashable.update_many(self, xs)
 
     def accumulate(self, xs: typing.Iterable) -> np.ndarray:
         """Update with every value of `xs` and return the mode after each one.

@@ -223,7 +223,9 @@ impl<K: Hash + Eq + Clone, S: BuildHasher + Default + Clone> Mode<K, S> {
     fn bumped(&mut self, at: u32, by: u64) {
         let c = self.tally.add(at, by);
         match self.mode {
-            Some(m) if c < self.top || (c == self.top && self.tally.stamp(m) <= self.tally.stamp(at)) => {}
+            Some(m)
+                if c < self.top
+                    || (c == self.top && self.tally.stamp(m) <= self.tally.stamp(at)) => {}
             _ => {
                 self.top = c;
                 self.mode = Some(at);
@@ -348,7 +350,9 @@ impl<K: Hash + Eq + Clone, S: BuildHasher + Default + Clone> RollingMode<K, S> {
     }
 
     pub fn get(&self) -> Option<&K> {
-        self.order.first().and_then(|&(_, _, at)| self.tally.key(at))
+        self.order
+            .first()
+            .and_then(|&(_, _, at)| self.tally.key(at))
     }
 
     /// The state of a window holding `window` (oldest first), whose distinct values entered
@@ -371,10 +375,20 @@ impl<K: Hash + Eq + Clone, S: BuildHasher + Default + Clone> RollingMode<K, S> {
             out.tally.add(at, 1);
             out.window.push_back(at);
         }
-        if out.tally.ordered().iter().any(|&at| out.tally.count(at) == 0) {
+        if out
+            .tally
+            .ordered()
+            .iter()
+            .any(|&at| out.tally.count(at) == 0)
+        {
             return None;
         }
-        out.order = out.tally.ordered().into_iter().map(|at| out.entry(at)).collect();
+        out.order = out
+            .tally
+            .ordered()
+            .into_iter()
+            .map(|at| out.entry(at))
+            .collect();
         Some(out)
     }
 
@@ -602,7 +616,10 @@ impl<K: Hash + Eq + Clone, S: BuildHasher + Default + Clone> ChiSquared<K, S> {
         let clock = &mut self.clock;
         let cell = self.cells.entry((ax, ay)).or_insert_with(|| {
             *clock += 1;
-            Cell { count: 0, stamp: *clock }
+            Cell {
+                count: 0,
+                stamp: *clock,
+            }
         });
         cell.count += c;
         self.xs.add(ax, c);
@@ -613,7 +630,12 @@ impl<K: Hash + Eq + Clone, S: BuildHasher + Default + Clone> ChiSquared<K, S> {
 
     /// Takes one (x, y) out; NotInTable, nothing changed, when the pair is not counted.
     /// `ok()` is asked after the lookups, as for an update.
-    pub fn revert_checked(&mut self, x: &K, y: &K, ok: impl FnOnce() -> bool) -> Result<bool, NotInTable> {
+    pub fn revert_checked(
+        &mut self,
+        x: &K,
+        y: &K,
+        ok: impl FnOnce() -> bool,
+    ) -> Result<bool, NotInTable> {
         let (fx, fy) = (self.xs.find(x), self.ys.find(y));
         if !ok() {
             return Ok(false);
@@ -665,7 +687,9 @@ impl<K: Hash + Eq + Clone, S: BuildHasher + Default + Clone> ChiSquared<K, S> {
     pub fn contains(&self, other: &Self) -> Result<(), (K, K, u64, u64)> {
         for (x, row) in other.rows() {
             for (y, c) in row {
-                let (Some(xk), Some(yk)) = (other.xs.key(x), other.ys.key(y)) else { continue };
+                let (Some(xk), Some(yk)) = (other.xs.key(x), other.ys.key(y)) else {
+                    continue;
+                };
                 let mine = match (self.xs.find(xk), self.ys.find(yk)) {
                     (Some(ax), Some(ay)) => self.cells.get(&(ax, ay)).map_or(0, |c| c.count),
                     _ => 0,
@@ -684,7 +708,9 @@ impl<K: Hash + Eq + Clone, S: BuildHasher + Default + Clone> ChiSquared<K, S> {
             let Some(xk) = other.xs.key(x) else { continue };
             for (y, c) in row {
                 let Some(yk) = other.ys.key(y) else { continue };
-                let (Some(ax), Some(ay)) = (self.xs.find(xk), self.ys.find(yk)) else { continue };
+                let (Some(ax), Some(ay)) = (self.xs.find(xk), self.ys.find(yk)) else {
+                    continue;
+                };
                 for _ in 0..c {
                     if let Some(cell) = self.cells.get_mut(&(ax, ay)) {
                         cell.count -= 1;
@@ -708,7 +734,12 @@ impl<K: Hash + Eq + Clone, S: BuildHasher + Default + Clone> ChiSquared<K, S> {
             return v;
         }
         let n = self.n as f64;
-        let ys: Vec<(u32, u64)> = self.ys.ordered().into_iter().map(|y| (y, self.ys.count(y))).collect();
+        let ys: Vec<(u32, u64)> = self
+            .ys
+            .ordered()
+            .into_iter()
+            .map(|y| (y, self.ys.count(y)))
+            .collect();
         let mut total = 0.0;
         for x in self.xs.ordered() {
             let rx = self.xs.count(x);
@@ -841,7 +872,9 @@ mod tests {
         let mut seed = 12345u64;
         let xs: Vec<u8> = (0..3000)
             .map(|_| {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 ((seed >> 33) % 6) as u8
             })
             .collect();
@@ -891,9 +924,14 @@ mod tests {
         assert_eq!(c.revert_checked(&2, &0, || true), Err(NotInTable));
         assert_eq!(c.revert_checked(&1, &0, || true), Err(NotInTable));
         let mut d = C::default();
-        [(1u8, 0u8), (2, 1)].iter().for_each(|(x, y)| d.update(x, y));
+        [(1u8, 0u8), (2, 1)]
+            .iter()
+            .for_each(|(x, y)| d.update(x, y));
         let mut both = C::default();
-        pairs.iter().chain([(1u8, 0u8), (2, 1)].iter()).for_each(|(x, y)| both.update(x, y));
+        pairs
+            .iter()
+            .chain([(1u8, 0u8), (2, 1)].iter())
+            .for_each(|(x, y)| both.update(x, y));
         let mut merged = c.clone();
         merged.merge(&d);
         assert_eq!(merged.get().to_bits(), both.get().to_bits());

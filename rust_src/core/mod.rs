@@ -24,9 +24,9 @@ macro_rules! forwards_to_watermill {
 #[macro_use]
 mod adopt;
 pub mod ewmean;
+pub mod hashable;
 pub mod order_window;
 pub mod params;
-pub mod hashable;
 pub mod ptp;
 pub mod rolling_quantile;
 pub mod state;

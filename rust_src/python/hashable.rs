@@ -79,7 +79,9 @@ impl PartialEq for PyKey {
             return false;
         }
         // SAFETY: both pointers are live objects (owned by the keys); attached, as above.
-        let r = unsafe { ffi::PyObject_RichCompareBool(self.obj.as_ptr(), other.obj.as_ptr(), ffi::Py_EQ) };
+        let r = unsafe {
+            ffi::PyObject_RichCompareBool(self.obj.as_ptr(), other.obj.as_ptr(), ffi::Py_EQ)
+        };
         if r < 0 {
             let py = unsafe { Python::assume_attached() };
             let err = PyErr::fetch(py);
@@ -131,7 +133,10 @@ fn nan_helpers(py: Python<'_>) -> PyResult<&(Py<PyAny>, Py<PyFrozenSet>)> {
     HELPERS.get_or_try_init(py, || {
         let module = py.import("river.stats._hashable")?;
         let nan = module.getattr("NAN")?.unbind();
-        let types = module.getattr("NAN_TYPES")?.cast_into::<PyFrozenSet>()?.unbind();
+        let types = module
+            .getattr("NAN_TYPES")?
+            .cast_into::<PyFrozenSet>()?
+            .unbind();
         Ok((nan, types))
     })
 }
@@ -172,15 +177,22 @@ fn key_of(x: &Bound<'_, PyAny>, what: &dyn Fn() -> String) -> PyResult<PyKey> {
             return Err(err);
         }
     }
-    Ok(PyKey { obj: x.unbind(), hash })
+    Ok(PyKey {
+        obj: x.unbind(),
+        hash,
+    })
 }
 
 fn one_key(x: &Bound<'_, PyAny>, name: &str) -> PyResult<PyKey> {
-    key_of(x, &|| format!("{name} must be hashable, got {}", type_name(x)))
+    key_of(x, &|| {
+        format!("{name} must be hashable, got {}", type_name(x))
+    })
 }
 
 fn type_name(x: &Bound<'_, PyAny>) -> String {
-    x.get_type().name().map_or_else(|_| "?".to_owned(), |n| n.to_string())
+    x.get_type()
+        .name()
+        .map_or_else(|_| "?".to_owned(), |n| n.to_string())
 }
 
 /// Every key of a batch (a list), checked before anything is counted.
@@ -188,13 +200,42 @@ fn batch_keys(items: &Bound<'_, PyList>, what: &str) -> PyResult<Vec<PyKey>> {
     let mut keys = Vec::with_capacity(items.len());
     for (i, x) in items.iter().enumerate() {
         keys.push(key_of(&x, &|| {
-            format!("element {i} of the {what} is not hashable ({})", type_name(&x))
+            format!(
+                "element {i} of the {what} is not hashable ({})",
+                type_name(&x)
+            )
         })?);
     }
     Ok(keys)
 }
 
-fn items_list<'py>(py: Python<'py>, tally: &Tally<PyKey, PyHashBuilder>) -> PyResult<Bound<'py, PyList>> {
+/// The keys of a float64 array's values, one Python float per distinct value: an array
+/// repeats its values, and a key found by identity costs far less than a new float object
+/// hashed and compared by value. All NaNs are the one NaN key, as everywhere.
+fn float_keys(xs: &numpy::PyReadonlyArray1<'_, f64>) -> PyResult<Vec<PyKey>> {
+    let py = xs.py();
+    let mut seen: std::collections::HashMap<u64, PyKey> = std::collections::HashMap::new();
+    let view = xs.as_array();
+    let mut keys = Vec::with_capacity(view.len());
+    for &v in view.iter() {
+        let bits = if v.is_nan() { f64::NAN.to_bits() } else { v.to_bits() };
+        let key = match seen.get(&bits) {
+            Some(key) => key.clone(),
+            None => {
+                let key = one_key(&pyo3::types::PyFloat::new(py, v).into_any(), "x")?;
+                seen.insert(bits, key.clone());
+                key
+            }
+        };
+        keys.push(key);
+    }
+    Ok(keys)
+}
+
+fn items_list<'py>(
+    py: Python<'py>,
+    tally: &Tally<PyKey, PyHashBuilder>,
+) -> PyResult<Bound<'py, PyList>> {
     let items: Vec<(Py<PyAny>, u64)> = tally
         .items()
         .into_iter()
@@ -257,6 +298,14 @@ impl RsMode {
         none_or(py, self.inner.get())
     }
 
+    fn _update_floats(&mut self, xs: numpy::PyReadonlyArray1<'_, f64>) -> PyResult<()> {
+        for key in float_keys(&xs)? {
+            self.inner.update_checked(&key, no_eq_error);
+            eq_error()?;
+        }
+        Ok(())
+    }
+
     fn _update_list(&mut self, items: &Bound<'_, PyList>) -> PyResult<()> {
         for key in batch_keys(items, "input")? {
             self.inner.update_checked(&key, no_eq_error);
@@ -265,7 +314,11 @@ impl RsMode {
         Ok(())
     }
 
-    fn _accumulate_list(&mut self, py: Python<'_>, items: &Bound<'_, PyList>) -> PyResult<Vec<Py<PyAny>>> {
+    fn _accumulate_list(
+        &mut self,
+        py: Python<'_>,
+        items: &Bound<'_, PyList>,
+    ) -> PyResult<Vec<Py<PyAny>>> {
         let mut out = Vec::with_capacity(items.len());
         for key in batch_keys(items, "input")? {
             self.inner.update_checked(&key, no_eq_error);
@@ -280,7 +333,13 @@ impl RsMode {
         items_list(py, self.inner.tally())
     }
 
-    fn _load(&mut self, py: Python<'_>, k: i64, keys: &Bound<'_, PyList>, counts: &Bound<'_, PyList>) -> PyResult<()> {
+    fn _load(
+        &mut self,
+        py: Python<'_>,
+        k: i64,
+        keys: &Bound<'_, PyList>,
+        counts: &Bound<'_, PyList>,
+    ) -> PyResult<()> {
         let keys = keys_of(py, keys)?;
         let counts = counts_of(counts)?;
         let loaded = M::from_counts(k, keys.into_iter().zip(counts));
@@ -297,8 +356,8 @@ impl RsMode {
     }
 
     fn _adopt(slf: &Bound<'_, Self>, fitted: &Bound<'_, Self>) -> PyResult<()> {
-        let params = slf.try_borrow()?.inner.clone();
-        let fitted = fitted.try_borrow()?.inner.with_k(params.k());
+        let k = slf.try_borrow()?.inner.k();
+        let fitted = fitted.try_borrow()?.inner.with_k(k);
         let this = &mut *slf.try_borrow_mut()?;
         this.inner = fitted;
         Ok(())
@@ -344,6 +403,14 @@ impl RsRollingMode {
         none_or(py, self.inner.get())
     }
 
+    fn _update_floats(&mut self, xs: numpy::PyReadonlyArray1<'_, f64>) -> PyResult<()> {
+        for key in float_keys(&xs)? {
+            self.inner.update_checked(&key, no_eq_error);
+            eq_error()?;
+        }
+        Ok(())
+    }
+
     fn _update_list(&mut self, items: &Bound<'_, PyList>) -> PyResult<()> {
         for key in batch_keys(items, "input")? {
             self.inner.update_checked(&key, no_eq_error);
@@ -352,7 +419,11 @@ impl RsRollingMode {
         Ok(())
     }
 
-    fn _accumulate_list(&mut self, py: Python<'_>, items: &Bound<'_, PyList>) -> PyResult<Vec<Py<PyAny>>> {
+    fn _accumulate_list(
+        &mut self,
+        py: Python<'_>,
+        items: &Bound<'_, PyList>,
+    ) -> PyResult<Vec<Py<PyAny>>> {
         let mut out = Vec::with_capacity(items.len());
         for key in batch_keys(items, "input")? {
             self.inner.update_checked(&key, no_eq_error);
@@ -419,7 +490,9 @@ impl RsEntropy {
     #[new]
     #[pyo3(signature = (*_args, **_kwargs))]
     fn new(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyAny>>) -> Self {
-        Self { inner: E::new(1.0, 1e-8) }
+        Self {
+            inner: E::new(1.0, 1e-8),
+        }
     }
 
     fn _reset(&mut self, fading_factor: f64, eps: f64) {
@@ -458,6 +531,14 @@ impl RsEntropy {
     /// The entropy.
     fn get(&self) -> f64 {
         self.inner.get()
+    }
+
+    fn _update_floats(&mut self, xs: numpy::PyReadonlyArray1<'_, f64>) -> PyResult<()> {
+        for key in float_keys(&xs)? {
+            self.inner.update_checked(&key, no_eq_error);
+            eq_error()?;
+        }
+        Ok(())
     }
 
     fn _update_list(&mut self, items: &Bound<'_, PyList>) -> PyResult<()> {
@@ -509,11 +590,11 @@ impl RsEntropy {
     }
 
     fn _adopt(slf: &Bound<'_, Self>, fitted: &Bound<'_, Self>) -> PyResult<()> {
-        let params = slf.try_borrow()?.inner.clone();
-        let fitted = fitted
-            .try_borrow()?
-            .inner
-            .with_params(params.fading_factor(), params.eps());
+        let (fading_factor, eps) = {
+            let this = slf.try_borrow()?;
+            (this.inner.fading_factor(), this.inner.eps())
+        };
+        let fitted = fitted.try_borrow()?.inner.with_params(fading_factor, eps);
         let this = &mut *slf.try_borrow_mut()?;
         this.inner = fitted;
         Ok(())
@@ -535,7 +616,9 @@ impl RsChiSquared {
     #[new]
     #[pyo3(signature = (*_args, **_kwargs))]
     fn new(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyAny>>) -> Self {
-        Self { inner: C::default() }
+        Self {
+            inner: C::default(),
+        }
     }
 
     /// How many pairs are counted.
@@ -572,7 +655,10 @@ impl RsChiSquared {
     }
 
     fn _update_lists(&mut self, xs: &Bound<'_, PyList>, ys: &Bound<'_, PyList>) -> PyResult<()> {
-        let (xs, ys) = (batch_keys(xs, "first input")?, batch_keys(ys, "second input")?);
+        let (xs, ys) = (
+            batch_keys(xs, "first input")?,
+            batch_keys(ys, "second input")?,
+        );
         for (x, y) in xs.iter().zip(&ys) {
             self.inner.update_checked(x, y, no_eq_error);
             eq_error()?;
@@ -580,8 +666,15 @@ impl RsChiSquared {
         Ok(())
     }
 
-    fn _accumulate_lists(&mut self, xs: &Bound<'_, PyList>, ys: &Bound<'_, PyList>) -> PyResult<Vec<f64>> {
-        let (xs, ys) = (batch_keys(xs, "first input")?, batch_keys(ys, "second input")?);
+    fn _accumulate_lists(
+        &mut self,
+        xs: &Bound<'_, PyList>,
+        ys: &Bound<'_, PyList>,
+    ) -> PyResult<Vec<f64>> {
+        let (xs, ys) = (
+            batch_keys(xs, "first input")?,
+            batch_keys(ys, "second input")?,
+        );
         let mut out = Vec::with_capacity(xs.len());
         for (x, y) in xs.iter().zip(&ys) {
             self.inner.update_checked(x, y, no_eq_error);
@@ -596,9 +689,16 @@ impl RsChiSquared {
     fn _tables(
         &self,
         py: Python<'_>,
-    ) -> (Vec<(Py<PyAny>, u64)>, Vec<(Py<PyAny>, u64)>, Vec<(Py<PyAny>, Vec<(Py<PyAny>, u64)>)>) {
+    ) -> (
+        Vec<(Py<PyAny>, u64)>,
+        Vec<(Py<PyAny>, u64)>,
+        Vec<(Py<PyAny>, Vec<(Py<PyAny>, u64)>)>,
+    ) {
         let items = |t: &Tally<PyKey, PyHashBuilder>| -> Vec<(Py<PyAny>, u64)> {
-            t.items().into_iter().map(|(k, c)| (k.obj.clone_ref(py), c)).collect()
+            t.items()
+                .into_iter()
+                .map(|(k, c)| (k.obj.clone_ref(py), c))
+                .collect()
         };
         let (xs, ys) = (self.inner.x_totals(), self.inner.y_totals());
         let rows = self
@@ -621,7 +721,12 @@ impl RsChiSquared {
         self.inner.cached()
     }
 
-    fn _load(&mut self, py: Python<'_>, rows: &Bound<'_, PyList>, y_order: &Bound<'_, PyList>) -> PyResult<()> {
+    fn _load(
+        &mut self,
+        py: Python<'_>,
+        rows: &Bound<'_, PyList>,
+        y_order: &Bound<'_, PyList>,
+    ) -> PyResult<()> {
         let mut loaded_rows = Vec::with_capacity(rows.len());
         for row in rows.iter() {
             let (x, cells): (Bound<'_, PyAny>, Bound<'_, PyList>) = row.extract()?;
@@ -667,9 +772,8 @@ impl RsChiSquared {
     }
 
     fn _adopt(slf: &Bound<'_, Self>, fitted: &Bound<'_, Self>) -> PyResult<()> {
-        let params = slf.try_borrow()?.inner.clone();
-        params = fitted.try_borrow()?.inner.clone();
-        let this = &mut *slf.try_borrow_mut()?;
+        let fitted = fitted.try_borrow()?.inner.clone();
+        slf.try_borrow_mut()?.inner = fitted;
         Ok(())
     }
 
