@@ -75,6 +75,9 @@ class ChiSquared(RsChiSquared, base.Bivariate):
 
     """
 
+    def __init__(self) -> None:
+        pass  # the empty table is built by the Rust class
+
     @property
     def name(self) -> str:
         return "chi_squared"

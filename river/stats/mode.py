@@ -103,14 +103,9 @@ class Mode(_HashableMixin, RsMode, base.Univariate):
     def __init__(self, k: int = 25) -> None:
         if isinstance(k, bool) or not isinstance(k, int):
             raise TypeError(f"k must be an int, got {type(k).__name__}")
-        # -1 counts every value; any other k below 0 counts none, and a k beyond 2**63
-        # counts every value like one at 2**63 - 1 would.
-        self._reset(min(max(k, -(2**63)), 2**63 - 1))
-        self._k = k
-
-    @property
-    def k(self) -> int:  # type: ignore[override]
-        return self._k
+        if not -(2**63) <= k < 2**63:
+            raise ValueError(f"k is too large, got {k}")
+        self._reset(k)
 
     @classmethod
     def _unit_test_params(cls) -> typing.Iterator[dict[str, typing.Any]]:
@@ -160,8 +155,7 @@ class Mode(_HashableMixin, RsMode, base.Univariate):
             if isinstance(k, bool) or not isinstance(k, int):
                 raise TypeError("k is not an int")
             keys, counts = _hashable.checked_counts(state["counts"])
-            self._load(min(max(k, -(2**63)), 2**63 - 1), keys, counts)
-            self._k = k
+            self._load(k, keys, counts)
 
 
 class RollingMode(_HashableMixin, RsRollingMode, base.RollingUnivariate):

@@ -164,9 +164,8 @@ fn canonical<'py>(x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     Ok(x.clone())
 }
 
-/// The key `x` is counted under; TypeError naming `what` when it is not hashable.
-fn key_of(x: &Bound<'_, PyAny>, what: &dyn Fn() -> String) -> PyResult<PyKey> {
-    let x = canonical(x)?;
+/// Python's hash of `x`; TypeError naming `what` when it is not hashable.
+fn hash_of(x: &Bound<'_, PyAny>, what: &dyn Fn() -> String) -> PyResult<isize> {
     // SAFETY: hashing a live object while attached.
     let hash = unsafe { ffi::PyObject_Hash(x.as_ptr()) };
     if hash == -1 {
@@ -177,8 +176,19 @@ fn key_of(x: &Bound<'_, PyAny>, what: &dyn Fn() -> String) -> PyResult<PyKey> {
             return Err(err);
         }
     }
+    Ok(hash)
+}
+
+/// The key `x` is counted under; TypeError naming `what` when it is not hashable. Hashed
+/// before anything else is asked of it, as a dict does (a signaling NaN refuses its hash).
+fn key_of(x: &Bound<'_, PyAny>, what: &dyn Fn() -> String) -> PyResult<PyKey> {
+    let mut hash = hash_of(x, what)?;
+    let key = canonical(x)?;
+    if !key.is(x) {
+        hash = hash_of(&key, what)?;
+    }
     Ok(PyKey {
-        obj: x.unbind(),
+        obj: key.unbind(),
         hash,
     })
 }
@@ -218,7 +228,11 @@ fn float_keys(xs: &numpy::PyReadonlyArray1<'_, f64>) -> PyResult<Vec<PyKey>> {
     let view = xs.as_array();
     let mut keys = Vec::with_capacity(view.len());
     for &v in view.iter() {
-        let bits = if v.is_nan() { f64::NAN.to_bits() } else { v.to_bits() };
+        let bits = if v.is_nan() {
+            f64::NAN.to_bits()
+        } else {
+            v.to_bits()
+        };
         let key = match seen.get(&bits) {
             Some(key) => key.clone(),
             None => {
