@@ -276,6 +276,73 @@ fn none_or(py: Python<'_>, key: Option<&PyKey>) -> Py<PyAny> {
     key.map_or_else(|| py.None(), |k| k.obj.clone_ref(py))
 }
 
+/// What the three univariate classes share: count one key, read the value.
+trait Counts {
+    type Value;
+    fn count(&mut self, key: &PyKey);
+    fn value(&self, py: Python<'_>) -> Self::Value;
+}
+
+impl Counts for M {
+    type Value = Py<PyAny>;
+    fn count(&mut self, key: &PyKey) {
+        self.update_checked(key, no_eq_error);
+    }
+    fn value(&self, py: Python<'_>) -> Py<PyAny> {
+        none_or(py, self.get())
+    }
+}
+
+impl Counts for RM {
+    type Value = Py<PyAny>;
+    fn count(&mut self, key: &PyKey) {
+        self.update_checked(key, no_eq_error);
+    }
+    fn value(&self, py: Python<'_>) -> Py<PyAny> {
+        none_or(py, self.get())
+    }
+}
+
+impl Counts for E {
+    type Value = f64;
+    fn count(&mut self, key: &PyKey) {
+        self.update_checked(key, no_eq_error);
+    }
+    fn value(&self, _py: Python<'_>) -> f64 {
+        self.get()
+    }
+}
+
+/// Counts `x`; TypeError when it is not hashable, the error of a Python `==` if one raised.
+fn count_one(core: &mut impl Counts, x: &Bound<'_, PyAny>) -> PyResult<()> {
+    core.count(&one_key(x, "x")?);
+    eq_error()
+}
+
+/// Counts every key, in order, stopping at the first `==` that raises.
+fn count_all(core: &mut impl Counts, keys: Vec<PyKey>) -> PyResult<()> {
+    for key in keys {
+        core.count(&key);
+        eq_error()?;
+    }
+    Ok(())
+}
+
+/// Counts every key and reads the value after each one.
+fn accumulate<C: Counts>(
+    core: &mut C,
+    py: Python<'_>,
+    keys: Vec<PyKey>,
+) -> PyResult<Vec<C::Value>> {
+    let mut out = Vec::with_capacity(keys.len());
+    for key in keys {
+        core.count(&key);
+        eq_error()?;
+        out.push(core.value(py));
+    }
+    Ok(out)
+}
+
 /// Running mode of hashable values (Rust core of `river.stats.Mode`).
 #[pyclass(subclass, module = "river.stats._rust_stats.hashable")]
 pub struct RsMode {
@@ -302,9 +369,7 @@ impl RsMode {
 
     /// Update with one hashable value.
     fn update(&mut self, x: &Bound<'_, PyAny>) -> PyResult<()> {
-        let key = one_key(x, "x")?;
-        self.inner.update_checked(&key, no_eq_error);
-        eq_error()
+        count_one(&mut self.inner, x)
     }
 
     /// The mode, None before anything was counted.
@@ -313,19 +378,11 @@ impl RsMode {
     }
 
     fn _update_floats(&mut self, xs: numpy::PyReadonlyArray1<'_, f64>) -> PyResult<()> {
-        for key in float_keys(&xs)? {
-            self.inner.update_checked(&key, no_eq_error);
-            eq_error()?;
-        }
-        Ok(())
+        count_all(&mut self.inner, float_keys(&xs)?)
     }
 
     fn _update_list(&mut self, items: &Bound<'_, PyList>) -> PyResult<()> {
-        for key in batch_keys(items, "input")? {
-            self.inner.update_checked(&key, no_eq_error);
-            eq_error()?;
-        }
-        Ok(())
+        count_all(&mut self.inner, batch_keys(items, "input")?)
     }
 
     fn _accumulate_list(
@@ -333,13 +390,7 @@ impl RsMode {
         py: Python<'_>,
         items: &Bound<'_, PyList>,
     ) -> PyResult<Vec<Py<PyAny>>> {
-        let mut out = Vec::with_capacity(items.len());
-        for key in batch_keys(items, "input")? {
-            self.inner.update_checked(&key, no_eq_error);
-            eq_error()?;
-            out.push(none_or(py, self.inner.get()));
-        }
-        Ok(out)
+        accumulate(&mut self.inner, py, batch_keys(items, "input")?)
     }
 
     /// [(value, count)] in the order the values were first seen.
@@ -407,9 +458,7 @@ impl RsRollingMode {
 
     /// Update with one hashable value.
     fn update(&mut self, x: &Bound<'_, PyAny>) -> PyResult<()> {
-        let key = one_key(x, "x")?;
-        self.inner.update_checked(&key, no_eq_error);
-        eq_error()
+        count_one(&mut self.inner, x)
     }
 
     /// The mode of the window, None while it is empty.
@@ -418,19 +467,11 @@ impl RsRollingMode {
     }
 
     fn _update_floats(&mut self, xs: numpy::PyReadonlyArray1<'_, f64>) -> PyResult<()> {
-        for key in float_keys(&xs)? {
-            self.inner.update_checked(&key, no_eq_error);
-            eq_error()?;
-        }
-        Ok(())
+        count_all(&mut self.inner, float_keys(&xs)?)
     }
 
     fn _update_list(&mut self, items: &Bound<'_, PyList>) -> PyResult<()> {
-        for key in batch_keys(items, "input")? {
-            self.inner.update_checked(&key, no_eq_error);
-            eq_error()?;
-        }
-        Ok(())
+        count_all(&mut self.inner, batch_keys(items, "input")?)
     }
 
     fn _accumulate_list(
@@ -438,13 +479,7 @@ impl RsRollingMode {
         py: Python<'_>,
         items: &Bound<'_, PyList>,
     ) -> PyResult<Vec<Py<PyAny>>> {
-        let mut out = Vec::with_capacity(items.len());
-        for key in batch_keys(items, "input")? {
-            self.inner.update_checked(&key, no_eq_error);
-            eq_error()?;
-            out.push(none_or(py, self.inner.get()));
-        }
-        Ok(out)
+        accumulate(&mut self.inner, py, batch_keys(items, "input")?)
     }
 
     /// [(value, count)] in the order the values entered the counts.
@@ -537,9 +572,7 @@ impl RsEntropy {
 
     /// Update with one hashable value.
     fn update(&mut self, x: &Bound<'_, PyAny>) -> PyResult<()> {
-        let key = one_key(x, "x")?;
-        self.inner.update_checked(&key, no_eq_error);
-        eq_error()
+        count_one(&mut self.inner, x)
     }
 
     /// The entropy.
@@ -548,29 +581,19 @@ impl RsEntropy {
     }
 
     fn _update_floats(&mut self, xs: numpy::PyReadonlyArray1<'_, f64>) -> PyResult<()> {
-        for key in float_keys(&xs)? {
-            self.inner.update_checked(&key, no_eq_error);
-            eq_error()?;
-        }
-        Ok(())
+        count_all(&mut self.inner, float_keys(&xs)?)
     }
 
     fn _update_list(&mut self, items: &Bound<'_, PyList>) -> PyResult<()> {
-        for key in batch_keys(items, "input")? {
-            self.inner.update_checked(&key, no_eq_error);
-            eq_error()?;
-        }
-        Ok(())
+        count_all(&mut self.inner, batch_keys(items, "input")?)
     }
 
-    fn _accumulate_list(&mut self, items: &Bound<'_, PyList>) -> PyResult<Vec<f64>> {
-        let mut out = Vec::with_capacity(items.len());
-        for key in batch_keys(items, "input")? {
-            self.inner.update_checked(&key, no_eq_error);
-            eq_error()?;
-            out.push(self.inner.get());
-        }
-        Ok(out)
+    fn _accumulate_list(
+        &mut self,
+        py: Python<'_>,
+        items: &Bound<'_, PyList>,
+    ) -> PyResult<Vec<f64>> {
+        accumulate(&mut self.inner, py, batch_keys(items, "input")?)
     }
 
     fn _items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
