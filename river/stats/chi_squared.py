@@ -139,7 +139,10 @@ class ChiSquared(RsChiSquared, base.Bivariate):
         # new objects, a different one in each table: put back under the one NaN key.
         with _hashable.loading():
             merged = _hashable.nan_keys_merged
-            counts = merged({x: collections.Counter(row) for x, row in dict(state["counts"]).items()})
+            rows_in: dict[typing.Any, collections.Counter[typing.Any]] = {
+                x: collections.Counter(row) for x, row in dict(state["counts"]).items()
+            }
+            counts = merged(rows_in)
             rows = [(x, list(merged(dict(row)).items())) for x, row in counts.items()]
             for _, row in rows:
                 _hashable.checked_counts(dict(row))
