@@ -7,6 +7,7 @@ both packages are called `river`. Prints one JSON object on stdout.
 
 from __future__ import annotations
 
+import functools
 import gc
 import importlib.metadata
 import json
@@ -567,6 +568,77 @@ def versions() -> dict:
             out[mod] = __import__(mod).__version__
         except ImportError:
             pass
+    return out
+
+
+def _hashable_feed(stat, xs: list, ys: list | None, with_get: bool = False) -> None:
+    """A Python loop of `update` (of pairs when `ys` is given), with `get()` after each one
+    when `with_get`."""
+    update, get = stat.update, stat.get
+    if ys is not None and with_get:
+        for x, y in zip(xs, ys, strict=True):
+            update(x, y)
+            get()
+    elif ys is not None:
+        for x, y in zip(xs, ys, strict=True):
+            update(x, y)
+    elif with_get:
+        for x in xs:
+            update(x)
+            get()
+    else:
+        for x in xs:
+            update(x)
+
+
+def hashable_loop(names: list[str], n: int = 300_000, repeat: int = 3, with_get: bool = False) -> dict:
+    """ns per `update` (and `get` after it, with `with_get`) from a Python loop, for the
+    statistics over hashable values: 20 distinct ints, as `per_update` feeds them."""
+    from river import stats
+
+    ints = np.random.default_rng(3).integers(0, 20, n).tolist()
+    other = np.random.default_rng(5).integers(0, 20, n).tolist()
+    out = {}
+    for name in names:
+        stat = getattr(stats, name)(**PARAMS.get(name, {}))
+        ys = other if name in BIVARIATE else None
+        seconds = best_of(repeat, functools.partial(_hashable_feed, stat, ints, ys, with_get))
+        out[name] = {"ns": seconds / n * 1e9}
+    return out
+
+
+def hashable_batch(names: list[str], n: int = 300_000, repeat: int = 3) -> dict:
+    """Ours only: ns per value of `update_many` against a Python loop of `update`, on a numpy
+    array of numbers (20 distinct floats) and on a list of strings (20 distinct). The loop
+    over the array runs over its values as a list of Python floats, made beforehand."""
+    from river import stats
+
+    rng = np.random.default_rng(3)
+    inputs = {
+        "array": rng.integers(0, 20, n).astype(np.float64),
+        "strings": [f"v{k}" for k in rng.integers(0, 20, n)],
+    }
+    out = {}
+    for name in names:
+        make = functools.partial(getattr(stats, name), **PARAMS.get(name, {}))
+        pairs = name in BIVARIATE
+        for kind, xs in inputs.items():
+
+            def many(make=make, xs=xs, pairs=pairs):
+                stat = make()
+                stat.update_many(*((xs, xs) if pairs else (xs,)))
+
+            items = xs.tolist() if isinstance(xs, np.ndarray) else xs  # Python floats, not numpy scalars
+
+            def loop(make=make, items=items, pairs=pairs):
+                _hashable_feed(make(), items, items if pairs else None)
+
+            batch, looped = best_of(repeat, many), best_of(repeat, loop)
+            out[f"{name}/{kind}"] = {
+                "many_ns": batch / n * 1e9,
+                "loop_ns": looped / n * 1e9,
+                "speedup": looped / batch,
+            }
     return out
 
 

@@ -110,7 +110,11 @@ class Entry:
     # Parameters that differ from `params` in a way that makes a merge a ValueError.
     other_params: dict[str, typing.Any] | None = None
     weighted: bool = False  # `update(..., w=...)`
-    rust: bool = True  # built on a class of river.stats._rust_stats
+    # Built on a class of river.stats._rust_stats whose state is `core::state` bytes. The
+    # statistics over hashable values are built on Rust classes too, but their state holds
+    # Python objects and pickles as a dict (their `Rs*` classes say so through `__module__`,
+    # "river.stats._rust_stats.hashable"): False for them.
+    rust: bool = True
     # `update(x, t=...)`: a time window, neither Univariate nor Bivariate. Not in ENTRIES (the
     # generic suites feed one value or a pair); tests/test_time_rolling.py holds its suites.
     timed: bool = False
@@ -379,8 +383,9 @@ def fed(entry: Entry, items, params: dict | None = None):
 
 
 def state(stat):
-    """The state: the pickled bytes of a Rust-backed statistic, the attributes of a Python one
-    (whose pickle also depends on which equal objects are identical, e.g. interned strings)."""
+    """The state: the pickled bytes of a Rust-backed statistic, the state dict of one over
+    hashable values, the attributes of a Python one (whose pickle also depends on which equal
+    objects are identical, e.g. interned strings)."""
     getstate = getattr(stat, "__getstate__", None)
     s = getstate() if getstate is not None else None
-    return s if isinstance(s, bytes) else vars(stat)
+    return s if isinstance(s, (bytes, dict)) else vars(stat)

@@ -3,6 +3,7 @@ exact final counts (the Rust side serialises access to each statistic)."""
 
 from __future__ import annotations
 
+import pickle
 import threading
 import time
 
@@ -82,3 +83,70 @@ def test_many_statistics_counts_are_exact():
     for r in rqs:
         assert len(r) == total + n_threads * 10
         assert r.get() == total - 1
+
+
+def test_statistics_of_hashables_shared_by_threads_count_exactly():
+    """Keys of builtin types run no Python code inside an update, so threads sharing one of
+    these statistics never find it busy: every update counts."""
+    mode, rolling, entropy, chi2 = (
+        stats.Mode(k=-1),
+        stats.RollingMode(50),
+        stats.Entropy(),
+        stats.ChiSquared(),
+    )
+    n_threads, per_thread = 4, 5_000
+    seen: list = []
+
+    def work(offset):
+        def inner():
+            for i in range(per_thread):
+                key = ("a", "b", 1, 2.5, None)[(offset + i) % 5]
+                mode.update(key)
+                rolling.update(key)
+                entropy.update(key)
+                chi2.update(key, i % 3)
+            mode.update_many(["z"] * 10)
+            entropy.update_many(np.zeros(10))
+            seen.append((mode.get(), rolling.get(), chi2.get(), pickle.loads(pickle.dumps(chi2)).n))
+
+        return inner
+
+    run_threads([work(k) for k in range(n_threads)])
+    total = n_threads * per_thread
+    assert sum(mode.counts.values()) == total + n_threads * 10
+    assert entropy.n == total + n_threads * 10
+    assert sum(rolling.counts.values()) == 50
+    assert chi2.n == total and sum(chi2.x_totals.values()) == total
+    assert len(seen) == n_threads
+
+
+class _SlowEq:
+    """A key whose `==` runs Python code, so that another thread may run in the middle of a
+    lookup (a pure-Python `__eq__` lets the interpreter switch threads)."""
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+
+    def __hash__(self) -> int:
+        return 0  # every key collides: every lookup calls __eq__
+
+    def __eq__(self, other: object) -> bool:
+        time.sleep(0)  # a switch point
+        return isinstance(other, _SlowEq) and other.k == self.k
+
+
+def test_a_statistic_busy_in_a_python_eq_refuses_other_threads_without_deadlock():
+    mode = stats.Mode(k=-1)
+    refused: list[BaseException] = []
+
+    def work():
+        for i in range(300):
+            try:
+                mode.update(_SlowEq(i % 7))
+            except RuntimeError as err:  # busy: another thread is inside this statistic
+                refused.append(err)
+
+    run_threads([work, work, work])
+    counted = sum(mode.counts.values())
+    assert counted + len(refused) == 900
+    assert all("borrow" in str(err) for err in refused)

@@ -1,12 +1,14 @@
-"""Helpers shared by the statistics of hashable values, which stay in Python.
+"""Helpers shared by the statistics of hashable values (Mode, RollingMode, Entropy,
+ChiSquared).
 
-Values of these statistics are arbitrary hashable Python objects: hashing and equality are
-Python's, so a Rust core would have to call back into Python for every dictionary operation
-and would gain nothing over a `dict`.
+Their counts live in Rust (`rust_src/core/hashable.rs`), keyed by the Python objects with
+their Python hash, compared by Python's `==`; what is here checks batches and pickled
+states before they reach Rust, and formats the values.
 """
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import math
 import numbers
@@ -17,12 +19,12 @@ import numpy as np
 
 __all__ = [
     "NAN",
-    "check_hashable",
-    "hashable_batch",
+    "batch_list",
     "is_nan",
     "nan_key",
     "nan_keys_merged",
-    "paired_batches",
+    "paired_lists",
+    "update_many",
     "values_array",
 ]
 
@@ -46,9 +48,9 @@ def _floating_types() -> frozenset[type]:
 
 
 # The types whose values may be NaN: float, the NumPy floating scalars and Decimal. Compared by
-# exact type (a set lookup), which for other values costs far less than an isinstance check;
-# the statistics test it only when a value is not already one of their keys, so values that
-# are found pay nothing.
+# exact type (a set lookup), which for other values costs far less than an isinstance check.
+# The Rust side (`rust_src/python/hashable.rs`) reads this set; it tells exact ints, strs and
+# floats apart without it.
 NAN_TYPES = frozenset({float, decimal.Decimal}) | _floating_types()
 
 
@@ -104,46 +106,63 @@ def param_differs(name: str, mine: typing.Any, theirs: typing.Any) -> ValueError
     )
 
 
-def check_hashable(x: typing.Any, what: str = "x") -> None:
-    """Raise TypeError naming the value when it cannot be counted."""
-    try:
-        hash(x)
-    except TypeError:
-        raise TypeError(f"{what} must be hashable, got {type(x).__name__}") from None
-
-
-def hashable_batch(xs: typing.Iterable, what: str = "input") -> list:
-    """The values of a batch as a list, every one checked before anything is counted.
-
-    A str or bytes is refused rather than split into characters: passing one is almost
-    always a mistake for a batch call.
-    """
+def batch_list(xs: typing.Iterable, what: str = "input") -> list:
+    """The values of a batch as a list, for the Rust side, which checks that each is hashable
+    before anything is counted. A str or bytes is refused rather than split into characters:
+    passing one is almost always a mistake for a batch call."""
     if isinstance(xs, (str, bytes)):
         raise TypeError(f"update_many takes an iterable of values, not a {type(xs).__name__}")
+    if type(xs) is list:
+        return xs
     if isinstance(xs, np.ndarray):
         if xs.ndim != 1:
             raise ValueError(f"the {what} must be 1-D, got {xs.ndim} dimensions")
-        items = xs.tolist()  # an object array may hold unhashable values: checked below
+        return xs.tolist()
+    try:
+        return [x for x in xs]  # not list(xs): that would trust a lying __len__
+    except TypeError:
+        raise TypeError(f"update_many takes an iterable of values, got {type(xs).__name__}") from None
+
+
+def update_many(stat: typing.Any, xs: typing.Iterable) -> None:
+    """`stat.update_many(xs)` for Mode, RollingMode and Entropy: a 1-D float64 array goes to
+    Rust as it is (one Python float per distinct value), anything else as a list."""
+    if type(xs) is np.ndarray and xs.dtype == np.float64 and xs.ndim == 1:
+        stat._update_floats(xs)
     else:
-        try:
-            items = [x for x in xs]  # not list(xs): that would trust a lying __len__
-        except TypeError:
-            raise TypeError(f"update_many takes an iterable of values, got {type(xs).__name__}") from None
-    for i, x in enumerate(items):
-        try:
-            hash(x)
-        except TypeError:
-            raise TypeError(f"element {i} of the {what} is not hashable ({type(x).__name__})") from None
-    return items
+        stat._update_list(batch_list(xs))
 
 
-def paired_batches(xs: typing.Iterable, ys: typing.Iterable) -> tuple[list, list]:
-    """Two checked batches of the same length."""
-    left = hashable_batch(xs, "first input")
-    right = hashable_batch(ys, "second input")
+def paired_lists(xs: typing.Iterable, ys: typing.Iterable) -> tuple[list, list]:
+    """Two batches of the same length, as lists."""
+    left, right = batch_list(xs, "first input"), batch_list(ys, "second input")
     if len(left) != len(right):
         raise ValueError(f"the inputs have different lengths ({len(left)} and {len(right)})")
     return left, right
+
+
+@contextlib.contextmanager
+def loading() -> typing.Iterator[None]:
+    """Any failure while a pickled state is read becomes the ValueError of a corrupt state."""
+    try:
+        yield
+    except ValueError as err:
+        if str(err).startswith("invalid pickled state"):
+            raise
+        raise ValueError(f"invalid pickled state: {err}") from None
+    except (TypeError, KeyError, AttributeError, OverflowError, IndexError) as err:
+        raise ValueError(f"invalid pickled state: {type(err).__name__}: {err}") from None
+
+
+def checked_counts(counts: typing.Any) -> tuple[list, list]:
+    """The keys and counts of a pickled mapping of counts, each count an int of at least 1."""
+    if not isinstance(counts, dict):
+        raise TypeError(f"counts is a {type(counts).__name__}, not a dict")
+    keys, values = list(counts), list(counts.values())
+    for c in values:
+        if isinstance(c, bool) or not isinstance(c, int) or c < 1:
+            raise ValueError(f"invalid pickled state: a count is {c!r}")
+    return keys, values
 
 
 def _is_real(value: typing.Any) -> bool:

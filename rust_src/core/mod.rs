@@ -24,6 +24,7 @@ macro_rules! forwards_to_watermill {
 #[macro_use]
 mod adopt;
 pub mod ewmean;
+pub mod hashable;
 pub mod order_window;
 pub mod params;
 pub mod ptp;

@@ -13,6 +13,7 @@ mod scalar;
 
 // One module per family of statistics; each registers its own classes.
 mod extrema;
+mod hashable;
 mod kll;
 mod moments;
 mod shape;
@@ -28,6 +29,7 @@ fn _rust_stats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     moments::register(m)?;
     shape::register(m)?;
     extrema::register(m)?;
+    hashable::register(m)?;
     sketches::register(m)?;
     kll::register(m)?;
     time_windows::register(m)?;
