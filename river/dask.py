@@ -1,6 +1,6 @@
 """river on Dask: statistics fitted over partitioned data, and exact rolling statistics.
 
-Install with ``pip install 'river[dask]'``. Three functions, all lazy (they return Dask objects;
+Install with ``pip install 'river[dask]'``. The functions are lazy (they return Dask objects;
 nothing runs until you call ``.compute()`` or ``dask.compute``):
 
 - `fit(statistics, data)`: one ``update_many`` per partition, then a tree reduction of the
@@ -8,10 +8,12 @@ nothing runs until you call ``.compute()`` or ``dask.compute``):
   fitted statistics. ``data`` is a Dask Series (a DataFrame column), a Bag of numbers or a 1-D
   Dask array.
 - `fit_by(frame, by, column, statistics)`: the same per key of ``frame.groupby(by)[column]``,
-  a ``Delayed`` dict ``{key: [fitted statistics]}``.
+  a ``Delayed`` dict ``{key: [fitted statistics]}``, through `aggregation(statistics)`, a
+  ``dd.Aggregation`` usable among Dask's own.
 - `rolling(series, statistic)`: a rolling statistic (``RollingQuantile``, ``RollingIQR``, the
   rolling extrema, ``utils.Rolling``) over a Dask Series; each partition is computed after the
-  ``window_size - 1`` values that precede it, so the result is the one-process ``accumulate``.
+  ``window_size - 1`` values that precede it (through ``map_overlap`` when the partition
+  lengths allow it), so the result is the one-process ``accumulate``.
 
 Statistics travel to and between the worker processes by their own pickling. Only statistics
 that merge with ``+`` can be fitted in parts: `fit` and `fit_by` try ``+`` on two fresh copies
@@ -20,7 +22,8 @@ statistic's own ``TypeError`` when it does not merge. The test asks the class it
 that gains ``+`` is accepted without a change here.
 
 A value a statistic refuses (NaN, ...) fails the whole computation with a ``ValueError`` naming
-the partition and the statistic; no partial result is returned.
+the partition (its number, its index range, or the key) and the statistic; no partial result is
+returned.
 """
 
 from __future__ import annotations
@@ -270,17 +273,19 @@ def known_lengths(series: dd.Series) -> tuple[int, ...] | None:
     return None
 
 
-def rolling(series: dd.Series, statistic: typing.Any) -> dd.Series:
+def rolling(
+    series: dd.Series, statistic: typing.Any, lengths: typing.Sequence[int] | None = None
+) -> dd.Series:
     """A rolling statistic over a Dask Series, equal to ``statistic.clone().accumulate`` of it all.
 
     Partition ``i`` is computed by a fresh copy of ``statistic`` fed first the
     ``window_size - 1`` values before the partition, then the partition. Two ways, the same
     result (``==``):
 
-    - ``Series.map_overlap(before=window_size - 1, after=0)`` when Dask knows the partition
-      lengths (`known_lengths`: a Series read from pandas or Parquet) and each partition but
-      the last holds at least ``window_size - 1`` values: every partition is computed at once
-      from its own data and the tail of the one before.
+    - ``Series.map_overlap(before=window_size - 1, after=0)`` when the partition lengths are
+      known (``lengths``, or `known_lengths`: a Series read from pandas or Parquet) and each
+      partition but the last holds at least ``window_size - 1`` values: every partition is
+      computed at once from its own data and the tail of the one before.
     - Otherwise, the values before each partition are carried from partition to partition (a
       chain of small tasks, each holding at most one window), so any partition length works,
       empty partitions and partitions shorter than the window included. Dask's
@@ -288,6 +293,10 @@ def rolling(series: dd.Series, statistic: typing.Any) -> dd.Series:
       ``before``, and after ``persist()`` Dask no longer knows the lengths to tell. The chain
       costs little: its tasks copy at most a window each, and partition ``i``'s statistic
       runs as soon as its tail arrives (measured in benchmarks/RESULTS.md).
+
+    ``lengths`` gives the partition lengths where Dask does not know them, after ``persist()``
+    for example (``series.map_partitions(len).compute()``); wrong lengths make Dask's
+    ``map_overlap`` fail at compute time when a partition is shorter than the window.
 
     >>> import pandas as pd, dask.dataframe as dd
     >>> from river import dask as rd, stats
@@ -301,7 +310,10 @@ def rolling(series: dd.Series, statistic: typing.Any) -> dd.Series:
     if not isinstance(window, int) or window < 1:
         raise TypeError(f"expected a statistic over a window of window_size values, got {statistic!r}")
     meta = pd.Series(np.empty(0, dtype=np.float64), index=series._meta.index, name=series.name)
-    lengths = known_lengths(series)
+    if lengths is None:
+        lengths = known_lengths(series)
+    elif len(lengths) != series.npartitions:
+        raise ValueError(f"expected {series.npartitions} partition lengths, got {len(lengths)}")
     if lengths is not None and all(length >= window - 1 for length in lengths[:-1]):
         return series.map_overlap(
             _roll_overlapped,

@@ -119,7 +119,7 @@ def test_nan_in_one_partition_fails_naming_it(client):
         compute(client, rd.fit([stats.Mean(), stats.Var()], series(x, 7)))
     # map_overlap (lengths known): the partition's rows, after the 9 values before it
     with pytest.raises(
-        ValueError, match=r"partition at index 291 to 399 \(with the values before it\): RollingQuantile refused"
+        ValueError, match=r"index 291 to 399 \(with the values before it\): RollingQuantile refused"
     ):
         compute(client, rd.rolling(series(x, 7), stats.RollingQuantile(0.5, 10)))
     # the chain (lengths unknown once persisted)
@@ -213,10 +213,17 @@ def test_rolling_takes_map_overlap_when_the_lengths_allow_it(client):
         got = compute(client, rolled)
         np.testing.assert_array_equal(got.index, np.arange(len(x)))
         assert (got.to_numpy() == stats.RollingQuantile(0.5, window_size=window).accumulate(x)).all()
-    # The same result through the chain, from the persisted series.
-    chained = rd.rolling(s.persist(), stats.RollingQuantile(0.5, window_size=144))
+    # The same result through the chain, from the persisted series, or map_overlap when told
+    # its lengths.
+    persisted, want = s.persist(), stats.RollingQuantile(0.5, 144).accumulate(x)
+    chained = rd.rolling(persisted, stats.RollingQuantile(0.5, window_size=144))
     assert type(chained.expr).__name__ == "FromDelayed"
-    assert (compute(client, chained).to_numpy() == stats.RollingQuantile(0.5, 144).accumulate(x)).all()
+    assert (compute(client, chained).to_numpy() == want).all()
+    told = rd.rolling(persisted, stats.RollingQuantile(0.5, 144), lengths=rd.known_lengths(s))
+    assert type(told.expr).__name__ == "MapOverlap"
+    assert (compute(client, told).to_numpy() == want).all()
+    with pytest.raises(ValueError, match="expected 7 partition lengths, got 2"):
+        rd.rolling(persisted, stats.RollingQuantile(0.5, 144), lengths=[1, 2])
 
 
 def test_rolling_with_empty_and_short_partitions(client):
