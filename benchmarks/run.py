@@ -290,6 +290,7 @@ def dask_section(r: dict) -> list[str]:
         f"{'yes' if ro['ours_equals_one_process'] and ro['chain_equals_one_process'] else 'NO'} | "
         f"{ro['equal_to_dask_fraction']:.2%} | {ro['max_abs_diff_to_dask']:.1e} |",
         "",
+        "",  # a blank line before the next section when this one replaces its old text
     ]
     return lines
 

@@ -358,29 +358,30 @@ mod tests {
         }
     }
 
+    const XS: [f64; 12] = [
+        1.5, -2.0, 3.25, 7.0, 0.5, -1.0, 2.0, 9.5, -4.0, 0.0, 1.0, 3.0,
+    ];
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-12 * (1.0 + b.abs())
+    }
+
+    /// A skewness and a kurtosis fed `xs`.
+    fn fed(xs: &[f64], kurtosis_bias: bool) -> (Skew, Kurtosis) {
+        let (mut s, mut k) = (Skew::new(false), Kurtosis::new(kurtosis_bias));
+        xs.iter().for_each(|&x| {
+            s.update(x);
+            k.update(x);
+        });
+        (s, k)
+    }
+
     #[test]
     fn merges_match_one_stream() {
-        let xs = [
-            1.5, -2.0, 3.25, 7.0, 0.5, -1.0, 2.0, 9.5, -4.0, 0.0, 1.0, 3.0,
-        ];
-        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * (1.0 + b.abs());
-        for cut in 0..=xs.len() {
-            let (left, right) = xs.split_at(cut);
-            let (mut s, mut k) = (Skew::new(false), Kurtosis::new(false));
-            let (mut sa, mut ka) = (Skew::new(false), Kurtosis::new(false));
-            let (mut sb, mut kb) = (Skew::new(false), Kurtosis::new(false));
-            xs.iter().for_each(|&x| {
-                s.update(x);
-                k.update(x);
-            });
-            left.iter().for_each(|&x| {
-                sa.update(x);
-                ka.update(x);
-            });
-            right.iter().for_each(|&x| {
-                sb.update(x);
-                kb.update(x);
-            });
+        for cut in 0..=XS.len() {
+            let (left, right) = XS.split_at(cut);
+            let ((s, k), (mut sa, mut ka), (sb, kb)) =
+                (fed(&XS, false), fed(left, false), fed(right, false));
             sa.merge(&sb).unwrap();
             ka.merge(&kb).unwrap();
             assert!(close(sa.get().unwrap(), s.get().unwrap()));
@@ -392,27 +393,11 @@ mod tests {
 
     #[test]
     fn unmerge_takes_a_merged_stream_back_out() {
-        let xs = [
-            1.5, -2.0, 3.25, 7.0, 0.5, -1.0, 2.0, 9.5, -4.0, 0.0, 1.0, 3.0,
-        ];
-        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * (1.0 + b.abs());
+        let xs = XS;
         for cut in 0..=xs.len() {
             let (left, right) = xs.split_at(cut);
-            let (mut s, mut k) = (Skew::new(false), Kurtosis::new(true));
-            let (mut sa, mut ka) = (Skew::new(false), Kurtosis::new(true));
-            let (mut sb, mut kb) = (Skew::new(false), Kurtosis::new(true));
-            xs.iter().for_each(|&x| {
-                s.update(x);
-                k.update(x);
-            });
-            left.iter().for_each(|&x| {
-                sa.update(x);
-                ka.update(x);
-            });
-            right.iter().for_each(|&x| {
-                sb.update(x);
-                kb.update(x);
-            });
+            let ((mut s, mut k), (mut sa, ka), (sb, kb)) =
+                (fed(&xs, true), fed(left, true), fed(right, true));
             s.unmerge(&sb).unwrap();
             k.unmerge(&kb).unwrap();
             assert!(close(s.get().unwrap(), sa.get().unwrap()), "{cut}");
