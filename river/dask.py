@@ -1,6 +1,6 @@
 """river on Dask: statistics fitted over partitioned data, and exact rolling statistics.
 
-Install with ``pip install 'river[dask]'``. Three functions, all lazy (they return Dask objects;
+Install with ``pip install 'river[dask]'``. The functions are lazy (they return Dask objects;
 nothing runs until you call ``.compute()`` or ``dask.compute``):
 
 - `fit(statistics, data)`: one ``update_many`` per partition, then a tree reduction of the
@@ -8,10 +8,12 @@ nothing runs until you call ``.compute()`` or ``dask.compute``):
   fitted statistics. ``data`` is a Dask Series (a DataFrame column), a Bag of numbers or a 1-D
   Dask array.
 - `fit_by(frame, by, column, statistics)`: the same per key of ``frame.groupby(by)[column]``,
-  a ``Delayed`` dict ``{key: [fitted statistics]}``.
+  a ``Delayed`` dict ``{key: [fitted statistics]}``, through `aggregation(statistics)`, a
+  ``dd.Aggregation`` usable among Dask's own.
 - `rolling(series, statistic)`: a rolling statistic (``RollingQuantile``, ``RollingIQR``, the
   rolling extrema, ``utils.Rolling``) over a Dask Series; each partition is computed after the
-  ``window_size - 1`` values that precede it, so the result is the one-process ``accumulate``.
+  ``window_size - 1`` values that precede it (through ``map_overlap`` when the partition
+  lengths allow it), so the result is the one-process ``accumulate``.
 
 Statistics travel to and between the worker processes by their own pickling. Only statistics
 that merge with ``+`` can be fitted in parts: `fit` and `fit_by` try ``+`` on two fresh copies
@@ -20,7 +22,8 @@ statistic's own ``TypeError`` when it does not merge. The test asks the class it
 that gains ``+`` is accepted without a change here.
 
 A value a statistic refuses (NaN, ...) fails the whole computation with a ``ValueError`` naming
-the partition and the statistic; no partial result is returned.
+the partition (its number, its index range, or the key) and the statistic; no partial result is
+returned.
 """
 
 from __future__ import annotations
@@ -36,11 +39,12 @@ try:
     import dask.bag as db
     import dask.dataframe as dd
     import pandas as pd
+    from dask.base import tokenize
     from dask.delayed import Delayed, delayed
 except ImportError as exc:  # pragma: no cover - exercised by tests/test_dask.py in a subprocess
     raise ImportError("river.dask needs Dask: pip install 'river[dask]'") from exc
 
-__all__ = ["check_mergeable", "fit", "fit_by", "rolling"]
+__all__ = ["aggregation", "check_mergeable", "fit", "fit_by", "known_lengths", "rolling"]
 
 
 def check_mergeable(statistics: typing.Iterable[typing.Any]) -> list[typing.Any]:
@@ -98,23 +102,48 @@ def _merge(*partials: list[typing.Any]) -> list[typing.Any]:
     return [functools.reduce(operator.add, column) for column in zip(*partials, strict=True)]
 
 
-def _fit_groups(
-    part: pd.DataFrame, by: str, column: str, templates: list[typing.Any], index: int, n: int
-) -> dict:
-    return {
-        key: _fit_values(
-            values.to_numpy(dtype=np.float64), templates, f"partition {index} of {n}, key {key!r}"
-        )
-        for key, values in part.groupby(by, sort=False, observed=True, dropna=False)[column]
-    }
+def _fit_groups(grouped: typing.Any, templates: list[typing.Any]) -> pd.Series:
+    """``dd.Aggregation``'s chunk: one partition's groups, each fitted with fresh statistics."""
+
+    def fit_one(values: pd.Series, where: str = "") -> tuple:
+        return tuple(_fit_values(values.to_numpy(dtype=np.float64), templates, where))
+
+    try:
+        return grouped.agg(fit_one)
+    except ValueError:
+        # pandas does not tell a group's key to the function: find the group again, to name it.
+        for key, values in grouped:
+            fit_one(values, f"key {key!r}")
+        raise
 
 
-def _merge_groups(*partials: dict) -> dict:
-    merged: dict = {}
-    for partial in partials:
-        for key, fitted in partial.items():
-            merged[key] = _merge(merged[key], fitted) if key in merged else fitted
-    return merged
+def _merge_groups(grouped: typing.Any) -> pd.Series:
+    """``dd.Aggregation``'s agg: the partial statistics of each key, added."""
+    return grouped.agg(lambda partials: tuple(_merge(*partials)))
+
+
+def aggregation(statistics: typing.Iterable[typing.Any]) -> dd.Aggregation:
+    """A ``dd.Aggregation`` fitting mergeable statistics per group: a tuple of them per key.
+
+    For ``frame.groupby(...)[column].agg(...)`` among other aggregations. Each partition's
+    groups are fitted with clones of the statistics (``chunk``), and the partial statistics
+    of a key are added in Dask's tree reduction (``agg``), with ``+``.
+
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> from river import dask as rd, stats
+    >>> df = dd.from_pandas(pd.DataFrame({"k": list("abab"), "x": [1.0, 2.0, 3.0, 4.0]}), npartitions=2)
+    >>> fitted = df.groupby("k")["x"].agg(rd.aggregation([stats.Mean(), stats.Max()]))
+    >>> fitted.compute(scheduler="sync").sort_index().tolist()
+    [(Mean: 2., Max: 3.), (Mean: 3., Max: 4.)]
+    """
+    templates = check_mergeable(statistics)
+    return dd.Aggregation(
+        "river-" + tokenize(templates), functools.partial(_fit_groups, templates=templates), _merge_groups
+    )
+
+
+def _as_dict(fitted: pd.Series) -> dict:
+    return {key: list(stats) for key, stats in fitted.items()}
 
 
 def _partitions(data: typing.Any) -> list[Delayed]:
@@ -166,9 +195,9 @@ def fit_by(
 ) -> Delayed:
     """Fit mergeable statistics per key of ``frame.groupby(by)[column]``: a ``Delayed`` dict.
 
-    Each partition is grouped with pandas and fitted per key; the per-partition dicts are merged
-    key by key in a tree of ``split_every`` per node (the result, one entry per key, is held in
-    one process, as with ``dd.Aggregation``).
+    Through `aggregation`, a ``dd.Aggregation`` (``split_every`` partial results per node of
+    the tree); every key is kept, NaN included. The result, one entry per key, is held in one
+    process, as with any ``dd.Aggregation``.
 
     >>> import pandas as pd, dask.dataframe as dd
     >>> from river import dask as rd, stats
@@ -177,13 +206,9 @@ def fit_by(
     >>> {key: stat.get() for key, (stat,) in sorted(fitted.items())}
     {'a': 2.0, 'b': 3.0}
     """
-    templates = check_mergeable(statistics)
-    parts = list(frame[[by, column]].to_delayed())
-    n = len(parts)
-    leaves = [delayed(_fit_groups)(part, by, column, templates, i, n) for i, part in enumerate(parts)]
-    if not leaves:
-        return delayed(dict)()
-    return _tree(leaves, _merge_groups, split_every)
+    agg = aggregation(statistics)
+    grouped = frame.groupby(by, sort=False, observed=True, dropna=False)[column]
+    return delayed(_as_dict)(grouped.agg(agg, split_every=split_every))
 
 
 def _tail(previous: np.ndarray, part: pd.Series, size: int) -> np.ndarray:
@@ -193,26 +218,85 @@ def _tail(previous: np.ndarray, part: pd.Series, size: int) -> np.ndarray:
     return np.concatenate([previous, _values(part)[-size:]])[-size:]
 
 
+def _refused(stat: typing.Any, where: str, exc: ValueError) -> ValueError:
+    return ValueError(f"{where}: {type(stat).__name__} refused the data: {exc}")
+
+
 def _roll(before: np.ndarray, part: pd.Series, template: typing.Any, index: int, n: int) -> pd.Series:
     stat = template.clone()
-    where = f"partition {index} of {n}"
     try:
         stat.update_many(_values(before))
         out = stat.accumulate(_values(part))
     except ValueError as exc:
-        raise ValueError(f"{where}: {type(stat).__name__} refused the data: {exc}") from None
-    return pd.Series(np.asarray(out, dtype=np.float64), index=part.index, name=part.name)
+        raise _refused(stat, f"partition {index} of {n}", exc) from None
+    return pd.Series(out, index=part.index, name=part.name)
 
 
-def rolling(series: dd.Series, statistic: typing.Any) -> dd.Series:
+def _roll_overlapped(combined: pd.Series, template: typing.Any) -> pd.Series:
+    """``map_overlap``'s function: ``combined`` is the partition after the ``window_size - 1``
+    values before it (none for the first partition), and Dask drops the rows of those values
+    from what is returned, so one ``accumulate`` over all of it is right either way."""
+    stat = template.clone()
+    try:
+        out = stat.accumulate(_values(combined))
+    except ValueError as exc:
+        where = "the partition at index " + (
+            f"{combined.index[0]!r} to {combined.index[-1]!r} (with the values before it)"
+            if len(combined)
+            else "(empty)"
+        )
+        raise _refused(stat, where, exc) from None
+    return pd.Series(out, index=combined.index, name=combined.name)
+
+
+def known_lengths(series: dd.Series) -> tuple[int, ...] | None:
+    """The partition lengths Dask knows without computing anything, or None.
+
+    Dask knows them for a collection read from pandas (``dd.from_pandas``), from Parquet with
+    row-group statistics, and for element-wise expressions of those; not after ``persist()``
+    or a filter. Asked through Dask's ``Lengths`` expression, which is not public API: if a
+    Dask version changes it, the lengths are unknown and `rolling` takes its other path.
+
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> from river import dask as rd
+    >>> rd.known_lengths(dd.from_pandas(pd.Series(range(10)), npartitions=3, sort=False))
+    (4, 3, 3)
+    """
+    try:
+        from dask.dataframe.dask_expr._expr import Lengths, Literal
+
+        expr = Lengths(series.expr).simplify()
+    except Exception:  # noqa: BLE001 - any change in a private API means "unknown"
+        return None
+    if isinstance(expr, Literal) and isinstance(expr.value, tuple):
+        return tuple(int(v) for v in expr.value)
+    return None
+
+
+def rolling(
+    series: dd.Series, statistic: typing.Any, lengths: typing.Sequence[int] | None = None
+) -> dd.Series:
     """A rolling statistic over a Dask Series, equal to ``statistic.clone().accumulate`` of it all.
 
     Partition ``i`` is computed by a fresh copy of ``statistic`` fed first the
-    ``window_size - 1`` values before the partition, then the partition. Those values are carried
-    from partition to partition (a chain of small tasks, each holding at most one window), so
-    any partition length works, empty partitions and partitions shorter than the window
-    included. ``Series.map_overlap(before=window_size - 1)`` would be the obvious tool, but Dask
-    (2026.8) raises ``NotImplementedError`` when a partition is shorter than ``before``.
+    ``window_size - 1`` values before the partition, then the partition. Two ways, the same
+    result (``==``):
+
+    - ``Series.map_overlap(before=window_size - 1, after=0)`` when the partition lengths are
+      known (``lengths``, or `known_lengths`: a Series read from pandas or Parquet) and each
+      partition but the last holds at least ``window_size - 1`` values: every partition is
+      computed at once from its own data and the tail of the one before.
+    - Otherwise, the values before each partition are carried from partition to partition (a
+      chain of small tasks, each holding at most one window), so any partition length works,
+      empty partitions and partitions shorter than the window included. Dask's
+      ``map_overlap`` raises ``NotImplementedError`` when a partition is shorter than
+      ``before``, and after ``persist()`` Dask no longer knows the lengths to tell. The chain
+      costs little: its tasks copy at most a window each, and partition ``i``'s statistic
+      runs as soon as its tail arrives (measured in benchmarks/RESULTS.md).
+
+    ``lengths`` gives the partition lengths where Dask does not know them, after ``persist()``
+    for example (``series.map_partitions(len).compute()``); wrong lengths make Dask's
+    ``map_overlap`` fail at compute time when a partition is shorter than the window.
 
     >>> import pandas as pd, dask.dataframe as dd
     >>> from river import dask as rd, stats
@@ -225,6 +309,21 @@ def rolling(series: dd.Series, statistic: typing.Any) -> dd.Series:
     window = getattr(statistic, "window_size", None)
     if not isinstance(window, int) or window < 1:
         raise TypeError(f"expected a statistic over a window of window_size values, got {statistic!r}")
+    meta = pd.Series(np.empty(0, dtype=np.float64), index=series._meta.index, name=series.name)
+    if lengths is None:
+        lengths = known_lengths(series)
+    elif len(lengths) != series.npartitions:
+        raise ValueError(f"expected {series.npartitions} partition lengths, got {len(lengths)}")
+    if lengths is not None and all(length >= window - 1 for length in lengths[:-1]):
+        return series.map_overlap(
+            _roll_overlapped,
+            window - 1,
+            0,
+            template=statistic,
+            meta=meta,
+            enforce_metadata=False,
+            transform_divisions=False,
+        )
     parts = list(series.to_delayed())
     n = len(parts)
     before: typing.Any = np.empty(0)
@@ -232,5 +331,4 @@ def rolling(series: dd.Series, statistic: typing.Any) -> dd.Series:
     for i, part in enumerate(parts):
         outputs.append(delayed(_roll)(before, part, statistic, i, n))
         before = delayed(_tail)(before, part, window - 1)
-    meta = pd.Series(np.empty(0, dtype=np.float64), index=series._meta.index, name=series.name)
     return dd.from_delayed(outputs, meta=meta, divisions=series.divisions, verify_meta=False)

@@ -117,8 +117,14 @@ def test_nan_in_one_partition_fails_naming_it(client):
         ValueError, match=r"partition 3 of 7: Mean refused the data: element 50 of the input is NaN"
     ):
         compute(client, rd.fit([stats.Mean(), stats.Var()], series(x, 7)))
-    with pytest.raises(ValueError, match=r"partition 3 of 7: RollingQuantile refused"):
+    # map_overlap (lengths known): the partition's rows, after the 9 values before it
+    with pytest.raises(
+        ValueError, match=r"index 291 to 399 \(with the values before it\): RollingQuantile refused"
+    ):
         compute(client, rd.rolling(series(x, 7), stats.RollingQuantile(0.5, 10)))
+    # the chain (lengths unknown once persisted)
+    with pytest.raises(ValueError, match=r"partition 3 of 7: RollingQuantile refused"):
+        compute(client, rd.rolling(series(x, 7).persist(), stats.RollingQuantile(0.5, 10)))
 
 
 def test_not_mergeable_refused_before_scheduling(client):
@@ -150,6 +156,31 @@ def test_fit_by_matches_pandas(client):
         assert var.get() == pytest.approx(expected.loc[key, "var"], rel=1e-12)
 
 
+def test_fit_by_keys_across_partitions_empty_partitions_and_nan_keys(client):
+    # Keys in every partition, one key in one partition only, empty partitions (from the
+    # pieces), a NaN key: each key's statistics equal one statistic fed all its values.
+    keys = np.array([1.0, 2.0, 1.0, np.nan, 2.0, 1.0, 3.0, np.nan, 1.0, 2.0] * 30)
+    values = np.random.default_rng(8).normal(size=len(keys)).round(3)
+    pdf = pd.DataFrame({"k": keys, "x": values})
+    cuts = [0, 0, 7, 7, 150, 300, 300]
+    pieces = [pdf.iloc[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+    frame = dd.from_delayed([dask.delayed(p) for p in pieces], meta=pdf.iloc[:0])
+    fitted = compute(client, rd.fit_by(frame, "k", "x", [stats.Var(), stats.Max()], split_every=2))
+    assert len(fitted) == 4
+    for key, (var, maximum) in fitted.items():
+        mine = values[np.isnan(keys)] if np.isnan(key) else values[keys == key]
+        assert var.get() == pytest.approx(np.var(mine, ddof=1), rel=1e-12)
+        assert maximum.get() == mine.max()
+    # The same statistics as a dd.Aggregation among Dask's own aggregations.
+    both = frame.groupby("k")["x"].agg([rd.aggregation([stats.Mean()]), "mean"])
+    for (mean,), theirs in compute(client, both).itertuples(index=False):
+        assert mean.get() == pytest.approx(theirs, rel=1e-12)
+    # A value refused in one group: an error naming the key, no partial result.
+    bad = pdf.assign(x=np.where(np.arange(len(pdf)) == 200, np.nan, values))
+    with pytest.raises(ValueError, match=r"key 1.0: Mean refused the data: .*NaN"):
+        compute(client, rd.fit_by(dd.from_pandas(bad, npartitions=3), "k", "x", [stats.Mean()]))
+
+
 ROLLING = [
     lambda: stats.RollingQuantile(0.5, window_size=50),
     lambda: stats.RollingIQR(window_size=37),
@@ -169,6 +200,30 @@ def test_rolling_equals_one_process(client, npartitions, make):
     assert isinstance(got, pd.Series) and got.name == "x"
     np.testing.assert_array_equal(got.index, np.arange(len(x)))
     assert (got.to_numpy() == make().accumulate(x)).all()
+
+
+def test_rolling_takes_map_overlap_when_the_lengths_allow_it(client):
+    x = np.random.default_rng(6).normal(size=1_000).round(1)  # ties
+    s = series(x, 7)  # 143 values in each partition but the last
+    assert rd.known_lengths(s) == (143,) * 6 + (142,)
+    assert rd.known_lengths(s.persist()) is None
+    for window, path in ((1, "MapOverlap"), (144, "MapOverlap"), (145, "FromDelayed")):
+        rolled = rd.rolling(s, stats.RollingQuantile(0.5, window_size=window))
+        assert type(rolled.expr).__name__ == path, window
+        got = compute(client, rolled)
+        np.testing.assert_array_equal(got.index, np.arange(len(x)))
+        assert (got.to_numpy() == stats.RollingQuantile(0.5, window_size=window).accumulate(x)).all()
+    # The same result through the chain, from the persisted series, or map_overlap when told
+    # its lengths.
+    persisted, want = s.persist(), stats.RollingQuantile(0.5, 144).accumulate(x)
+    chained = rd.rolling(persisted, stats.RollingQuantile(0.5, window_size=144))
+    assert type(chained.expr).__name__ == "FromDelayed"
+    assert (compute(client, chained).to_numpy() == want).all()
+    told = rd.rolling(persisted, stats.RollingQuantile(0.5, 144), lengths=rd.known_lengths(s))
+    assert type(told.expr).__name__ == "MapOverlap"
+    assert (compute(client, told).to_numpy() == want).all()
+    with pytest.raises(ValueError, match="expected 7 partition lengths, got 2"):
+        rd.rolling(persisted, stats.RollingQuantile(0.5, 144), lengths=[1, 2])
 
 
 def test_rolling_with_empty_and_short_partitions(client):

@@ -36,6 +36,7 @@ from catalogue import (
     pull,
     push,
     state,
+    unmerge_tolerance,
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -225,12 +226,16 @@ def test_merge_and_unmerge(name, data):
     assert close(total.get(), both.get(), REVERT_REL, scale), (total.get(), both.get())
     recovered = total - b
     assert pickle.dumps(b) == b_state
-    assert close(recovered.get(), a.get(), REVERT_REL, scale), (recovered.get(), a.get())
+    # Ratios of moments (Skew, Kurtosis) are held to their conditioned bound, relative to
+    # 1 + |value| (they are scale-free), and exactly for what is left constant.
+    rel = unmerge_tolerance(name, [*left, *right], left)
+    rel, floor = (REVERT_REL, scale) if rel is None else (rel, rel)
+    assert close(recovered.get(), a.get(), rel, floor), (recovered.get(), a.get())
     in_place = copy.deepcopy(a)
     in_place += b
     assert close(in_place.get(), total.get(), REVERT_REL, scale)
     in_place -= b
-    assert close(in_place.get(), a.get(), REVERT_REL, scale)
+    assert close(in_place.get(), a.get(), rel, floor)
     assert pickle.dumps(b) == b_state
 
 

@@ -17,7 +17,7 @@ pub struct RsSkew {
     inner: Mutex<Skew>,
 }
 
-rs_class!(RsSkew(Skew): univariate, merge {
+rs_class!(RsSkew(Skew): univariate, merge, unmerge {
     #[new]
     #[pyo3(signature = (bias = false))]
     fn new(#[pyo3(from_py_with = param::bias)] bias: bool) -> Self {
@@ -42,7 +42,7 @@ pub struct RsKurtosis {
     inner: Mutex<Kurtosis>,
 }
 
-rs_class!(RsKurtosis(Kurtosis): univariate, merge {
+rs_class!(RsKurtosis(Kurtosis): univariate, merge, unmerge {
     #[new]
     #[pyo3(signature = (bias = false))]
     fn new(#[pyo3(from_py_with = param::bias)] bias: bool) -> Self {
