@@ -158,11 +158,7 @@ def rolling_batch_round(window: int, n: int, q: float = 0.5, libs: tuple = ()) -
     peers in `libs` (bottleneck, polars, pandas), one after another over the same array;
     run.py repeats the rounds and keeps the per-round ratios. Our process reaches the peers
     through `peer_path` (see `serve`)."""
-    return {
-        lib: rolling_batch(lib, window, n, q=q, repeat=1)
-        for lib in ("ours", *libs)
-        if lib == "ours" or q == 0.5 or lib != "bottleneck"
-    }
+    return {lib: rolling_batch(lib, window, n, q=q, repeat=1) for lib in ("ours", *libs)}
 
 
 def serve(peer_path: str | None = None) -> None:
@@ -173,6 +169,10 @@ def serve(peer_path: str | None = None) -> None:
     put after ours on the path so that bottleneck and polars import in our process (our
     `river` and the numpy and pandas of our environment come first)."""
     if peer_path:
+        # Ours first: the peers' site-packages hold River's `river` too, and an editable
+        # install of ours is found only after every entry of the path.
+        import river.stats  # noqa: F401
+
         sys.path.append(peer_path)
     for line in sys.stdin:
         request = json.loads(line)
@@ -627,4 +627,6 @@ def versions() -> dict:
 
 if __name__ == "__main__":
     workload, args = sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
-    print(json.dumps(globals()[workload](**args)))
+    result = globals()[workload](**args)
+    if result is not None:
+        print(json.dumps(result))
