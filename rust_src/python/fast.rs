@@ -18,8 +18,8 @@ use std::ffi::CStr;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::pyclass::boolean_struct::True;
-use pyo3::PyClass;
 use pyo3::types::{PyDict, PyTuple, PyType};
+use pyo3::PyClass;
 
 /// The module our classes live in (`module = ...` of every `#[pyclass]`).
 const MODULE: &str = "river.stats._rust_stats";
@@ -188,7 +188,10 @@ unsafe fn delegate<T: PyClass>(
     // SAFETY: the caller's contract: live objects, borrowed for this call.
     let object = |ptr: &*mut ffi::PyObject| unsafe { Bound::ref_from_ptr(py, ptr) }.clone();
     let method = T::type_object(py).getattr(name)?;
-    let call_args: Vec<_> = std::iter::once(&slf).chain(positional).map(object).collect();
+    let call_args: Vec<_> = std::iter::once(&slf)
+        .chain(positional)
+        .map(object)
+        .collect();
     let call_args = PyTuple::new(py, call_args)?;
     let kwargs = if kwnames.is_null() {
         None
