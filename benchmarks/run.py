@@ -216,6 +216,9 @@ def main() -> int:
     parser.add_argument("--full", action="store_true")
     parser.add_argument("--kll", action="store_true", help="only the KLL sketch against DataSketches")
     parser.add_argument("--time-only", action="store_true")
+    parser.add_argument(
+        "--per-class", action="store_true", help="only update and update+get of every class against River"
+    )
     parser.add_argument("--dask", action="store_true", help="only river.dask against Dask on a LocalCluster")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
@@ -234,6 +237,16 @@ def main() -> int:
 
     # The time windows take update(x, t=...): they have their own section.
     names = sorted(n for n in stats.__all__ if n not in ("base", "Link") and not n.startswith("TimeRolling"))
+    if args.per_class:
+        rounds = 3 if args.quick else 5
+        ours, river = Worker(OURS), Worker(PEERS)
+        started = time.perf_counter()
+        pc = per_class(ours, river, names, n=30_000 // scale, rounds=rounds)
+        pc["seconds"] = time.perf_counter() - started
+        ours.close()
+        river.close()
+        (HERE / "results_per_class.json").write_text(json.dumps(pc, indent=1))
+        return section_only(PER_CLASS_HEADING, per_class_section(pc, names))
     report: dict = {"when": datetime.datetime.now().isoformat(timespec="seconds")}
     report["versions_ours"] = run(OURS, "versions")
     report["versions_peers"] = run(PEERS, "versions")
@@ -244,7 +257,7 @@ def main() -> int:
     river = Worker(PEERS)
     started = time.perf_counter()
     print(f"per-element update and update+get, every class, {rounds} rounds ...", file=sys.stderr)
-    report["per_class"] = per_class(ours, river, names, n=100_000 // scale, rounds=rounds)
+    report["per_class"] = per_class(ours, river, names, n=30_000 // scale, rounds=rounds)
     report["per_class"]["seconds"] = time.perf_counter() - started
 
     print("update_many over 10M float64 ...", file=sys.stderr)
@@ -445,6 +458,40 @@ def ns(entry: dict | None) -> float | None:
     return None if not entry or "ns" not in entry else entry["ns"]
 
 
+PER_CLASS_HEADING = "## Per element from a Python loop: `update` and `update` + `get` (ns)"
+
+
+def per_class_section(pc: dict, names: list[str]) -> list[str]:
+    lines = [
+        PER_CLASS_HEADING,
+        "",
+        f"`stat.update(x)` (`stat.update(x, y)` for the bivariate) over {pc['n']:,} values "
+        f"(KolmogorovSmirnov: at most 3,000), a fresh statistic each time, garbage collector off "
+        f"while timed; {pc['rounds']} rounds in {pc.get('seconds', 0):.0f} s, 1-minute load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end (other jobs shared the "
+        "machine). Ratio: River / ours, median of the rounds (min-max); above 1: ours is faster.",
+        "",
+        "| statistic | update: ours | River | River / ours | update+get: ours | River | River / ours |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    behind = []
+    for name in names:
+        cells = []
+        for mode in MODES:
+            e = pc[mode].get(name)
+            cells += [fmt(e and e["ours"]), fmt(e and e["theirs"]), fmt_ratio(e)]
+            if e and e["ratio"] < 1:
+                behind.append(f"{name} ({mode}: {e['ratio']:.2f}x)")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Slower than River (median ratio below 1): " + (", ".join(behind) if behind else "none") + ".",
+    ]
+    if pc["errors"]:
+        lines += ["", "Failed: " + "; ".join(f"{k}: {v}" for k, v in pc["errors"].items())]
+    return lines + [""]
+
+
 def write_markdown(r: dict, names: list[str], args) -> None:
     ours_v, peers_v = r["versions_ours"], r["versions_peers"]
     pc = r["per_class"]
@@ -469,32 +516,9 @@ def write_markdown(r: dict, names: list[str], args) -> None:
         "run in our worker process (their site-packages after ours on its path), interleaved with "
         "ours over the same array, round by round. Figures without a ratio are single runs.",
         "",
-        "## Per element from a Python loop: `update` and `update` + `get` (ns)",
-        "",
-        f"`stat.update(x)` (`stat.update(x, y)` for the bivariate) over {pc['n']:,} values "
-        f"(KolmogorovSmirnov: 3,000), a fresh statistic each time, garbage collector off while "
-        f"timed; {pc['rounds']} rounds in {pc.get('seconds', 0):.0f} s. Ratio: River / ours, "
-        "median of the rounds (min-max).",
-        "",
-        "| statistic | update: ours | River | River / ours | update+get: ours | River | River / ours |",
-        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    behind = []
-    for name in names:
-        cells = []
-        for mode in MODES:
-            e = pc[mode].get(name)
-            cells += [fmt(e and e["ours"]), fmt(e and e["theirs"]), fmt_ratio(e)]
-            if e and e["ratio"] < 1:
-                behind.append(f"{name} ({mode}: {e['ratio']:.2f}x)")
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines += [
-        "",
-        "Slower than River (median ratio below 1): " + (", ".join(behind) if behind else "none") + ".",
-    ]
-    if pc["errors"]:
-        lines += ["", "Failed: " + "; ".join(f"{k}: {v}" for k, v in pc["errors"].items())]
-    lines += ["", "## Targets", "", "| # | target | measured | goal | met |", "|---|---|---:|---:|---|"]
+    lines += per_class_section(pc, names)
+    lines += ["## Targets", "", "| # | target | measured | goal | met |", "|---|---|---:|---:|---|"]
 
     def row(num, what, value, goal, unit, smaller=True):
         met = "n/a" if value is None else ("yes" if (value <= goal if smaller else value >= goal) else "NO")
