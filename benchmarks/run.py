@@ -467,7 +467,9 @@ def per_class_section(pc: dict, names: list[str]) -> list[str]:
         "",
         f"`stat.update(x)` (`stat.update(x, y)` for the bivariate) over {pc['n']:,} values "
         f"(KolmogorovSmirnov: at most 3,000), a fresh statistic each time, garbage collector off "
-        f"while timed; {pc['rounds']} rounds in {pc.get('seconds', 0):.0f} s, 1-minute load average "
+        f"while timed; {pc['rounds']} rounds in {pc.get('seconds', 0):.0f} s on "
+        f"{datetime.datetime.now().isoformat(timespec='minutes')} (`make bench`, or "
+        "`python benchmarks/run.py --per-class` for this section alone), 1-minute load average "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end (other jobs shared the "
         "machine). Ratio: River / ours, median of the rounds (min-max); above 1: ours is faster.",
         "",
