@@ -97,6 +97,61 @@ pub fn same_class<'py, T: pyo3::PyClass>(
     )))
 }
 
+/// `fast_methods()` of a class: its fast `update` (`$call` gets the value and the positional
+/// arguments and says whether it handled them) and `get` for `fast::install`.
+macro_rules! fast_methods {
+    ($rs:ident, $update_doc:literal, $get_doc:literal, |$this:ident, $py:ident, $args:ident| $call:expr) => {
+        impl $rs {
+            fn fast_methods() -> &'static [$crate::python::fast::MethodDef] {
+                use pyo3::ffi::{PyObject, Py_ssize_t};
+                use $crate::python::fast;
+
+                unsafe fn update(
+                    py: pyo3::Python<'_>,
+                    slf: *mut PyObject,
+                    args: *const *mut PyObject,
+                    nargs: Py_ssize_t,
+                    kwnames: *mut PyObject,
+                ) -> pyo3::PyResult<*mut PyObject> {
+                    let $py = py;
+                    let call =
+                        |$this: &$rs, $args: &[*mut PyObject]| -> pyo3::PyResult<bool> { $call };
+                    // SAFETY: called by CPython as a method of a subclass of `$rs`.
+                    unsafe {
+                        fast::positional::<$rs>(py, slf, args, nargs, kwnames, "update", call)
+                    }
+                }
+
+                unsafe fn get(
+                    py: pyo3::Python<'_>,
+                    slf: *mut PyObject,
+                ) -> pyo3::PyResult<*mut PyObject> {
+                    // SAFETY: called by CPython as a method of a subclass of `$rs`.
+                    let value = unsafe { fast::with(py, slf, |this: &$rs| this.get()) };
+                    Ok(pyo3::IntoPyObjectExt::into_bound_py_any(value, py)?.into_ptr())
+                }
+
+                static METHODS: [fast::MethodDef; 2] = [
+                    fast::MethodDef::fastcall(
+                        c"update",
+                        $update_doc,
+                        pyo3::impl_::trampoline::get_trampoline_function!(
+                            fastcall_cfunction_with_keywords,
+                            update
+                        ),
+                    ),
+                    fast::MethodDef::noargs(
+                        c"get",
+                        $get_doc,
+                        pyo3::impl_::trampoline::get_trampoline_function!(noargs, get),
+                    ),
+                ];
+                &METHODS
+            }
+        }
+    };
+}
+
 macro_rules! rs_class {
     ($rs:ident($core:ty): $($feature:ident),* { $($own:tt)* }) => {
         rs_class!(@with $rs, $core, [$($feature)*], [$($own)*]);
@@ -156,52 +211,13 @@ macro_rules! rs_class {
     // `update(x)` / `get()` of a univariate statistic, their fast path (`fast`) and batches.
     // `[$($w)*]` completes a one-argument call of `update` (the default weight).
     (@with $rs:ident, $core:ty, [(batch $xs:ident [$($w:tt)*] $update_doc:literal) $($rest:tt)*], [$($methods:tt)*]) => {
-        impl $rs {
-            /// `update(x)` and `get()` for `fast::install`.
-            fn fast_methods() -> &'static [$crate::python::fast::MethodDef] {
-                use pyo3::ffi::{PyObject, Py_ssize_t};
-                use $crate::python::fast;
-
-                unsafe fn update(
-                    py: pyo3::Python<'_>,
-                    slf: *mut PyObject,
-                    args: *const *mut PyObject,
-                    nargs: Py_ssize_t,
-                    kwnames: *mut PyObject,
-                ) -> pyo3::PyResult<*mut PyObject> {
-                    let call = |this: &$rs, args: &[*mut PyObject]| match args {
-                        // SAFETY: an argument CPython passed, alive for the call.
-                        [x] => this.update(unsafe { fast::arg(py, x) } $($w)*).map(|()| true),
-                        _ => Ok(false),
-                    };
-                    // SAFETY: called by CPython as a method of a subclass of `$rs`.
-                    unsafe { fast::positional::<$rs>(py, slf, args, nargs, kwnames, "update", call) }
-                }
-
-                unsafe fn get(py: pyo3::Python<'_>, slf: *mut PyObject) -> pyo3::PyResult<*mut PyObject> {
-                    // SAFETY: called by CPython as a method of a subclass of `$rs`.
-                    let value = unsafe { fast::with(py, slf, |this: &$rs| this.get()) };
-                    Ok(pyo3::IntoPyObjectExt::into_bound_py_any(value, py)?.into_ptr())
-                }
-
-                static METHODS: [fast::MethodDef; 2] = [
-                    fast::MethodDef::fastcall(
-                        c"update",
-                        $update_doc,
-                        pyo3::impl_::trampoline::get_trampoline_function!(
-                            fastcall_cfunction_with_keywords,
-                            update
-                        ),
-                    ),
-                    fast::MethodDef::noargs(
-                        c"get",
-                        c"get($self)\n--\n\nThe current value, None when there is none yet.",
-                        pyo3::impl_::trampoline::get_trampoline_function!(noargs, get),
-                    ),
-                ];
-                &METHODS
+        fast_methods!($rs, $update_doc, c"get($self)\n--\n\nThe current value, None when there is none yet.",
+            |this, py, args| match args {
+                // SAFETY: an argument CPython passed, alive for the call.
+                [x] => this.update(unsafe { $crate::python::fast::arg(py, x) } $($w)*).map(|()| true),
+                _ => Ok(false),
             }
-        }
+        );
 
         rs_class!(@with $rs, $core, [$($rest)*], [$($methods)*
             /// Defines the fast `update` and `get` on a Python subclass (see `fast`).
