@@ -20,8 +20,10 @@ import datetime
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -68,6 +70,142 @@ def run(python: Path, workload: str, **args) -> dict:
     return json.loads(proc.stdout)
 
 
+class Worker:
+    """A long-lived `workloads.py serve` process under one interpreter, answering one request
+    at a time: ours and River's are timed in turn (A, B, A, B, ...) under the same load
+    without a process start for each figure."""
+
+    def __init__(self, python: Path, peer_path: str | None = None) -> None:
+        # Keep the checkout off the peers' path: both packages are called `river`.
+        self.proc = subprocess.Popen(
+            [str(python), str(HERE / "workloads.py"), "serve", json.dumps({"peer_path": peer_path})],
+            cwd=ROOT if python == OURS else HERE,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def __call__(self, workload: str, **args) -> dict:
+        assert self.proc.stdin and self.proc.stdout
+        self.proc.stdin.write(json.dumps({"workload": workload, "args": args}) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        return json.loads(line) if line else {"error": f"worker exited ({self.proc.poll()})"}
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait()
+
+
+def peers_site_packages() -> str:
+    out = subprocess.run(
+        [str(PEERS), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
+def ratio_stats(ours: list[float], theirs: list[float]) -> dict | None:
+    """The per-round ratios theirs / ours (above 1: ours is faster): median, min and max,
+    with the median times of each side."""
+    ratios = sorted(t / o for o, t in zip(ours, theirs, strict=True) if o and t)
+    if not ratios:
+        return None
+    return {
+        "ratio": statistics.median(ratios),
+        "min": ratios[0],
+        "max": ratios[-1],
+        "ours": statistics.median(ours),
+        "theirs": statistics.median(theirs),
+        "rounds": len(ratios),
+    }
+
+
+def fmt_ratio(r: dict | None) -> str:
+    return "n/a" if not r else f"{r['ratio']:.2f}x ({r['min']:.2f}-{r['max']:.2f})"
+
+
+def per_class(ours: Worker, river: Worker, names: list[str], n: int, rounds: int) -> dict:
+    """`update` and `update`+`get` per element for every class, ours and River's in turn, one
+    class and mode at a time; the side that goes first alternates from round to round."""
+    times: dict = {mode: {name: {"ours": [], "river": []} for name in names} for mode in MODES}
+    errors: dict = {}
+    for r in range(rounds):
+        print(f"  round {r + 1}/{rounds}", file=sys.stderr)
+        for name in names:
+            for mode in MODES:
+                sides = [("ours", ours), ("river", river)]
+                for side, worker in sides if r % 2 == 0 else sides[::-1]:
+                    res = worker("per_class", names=[name], n=n, mode=mode).get(name, {})
+                    if "ns" in res:
+                        times[mode][name][side].append(res["ns"])
+                    else:
+                        errors[f"{side} {name} {mode}"] = res.get("error", "missing")
+    out: dict = {"errors": errors, "rounds": rounds, "n": n}
+    for mode in MODES:
+        out[mode] = {}
+        for name in names:
+            t = times[mode][name]
+            same = len(t["ours"]) == len(t["river"])
+            out[mode][name] = ratio_stats(t["ours"], t["river"]) if same else None
+    return out
+
+
+MODES = ("update", "update+get")
+PEER_LIBS = ("bottleneck", "polars", "pandas")
+
+
+def rolling_batch_rounds(ours: Worker, window: int, n: int, q: float, rounds: int) -> dict:
+    """Ours (`accumulate`) and each peer over the same array in our process, interleaved,
+    `rounds` times: per peer, the per-round ratios peer / ours."""
+    # bottleneck has only the median; pandas, 25 times slower than the others, only there too.
+    libs = list(PEER_LIBS) if q == 0.5 else ["polars"]
+    ours("rolling_batch_round", window=min(window, 100), n=1_000, q=q, libs=libs)  # warm-up
+    runs: dict = {}
+    for _ in range(rounds):
+        res = ours("rolling_batch_round", window=window, n=n, q=q, libs=libs)
+        for lib, r in res.items():
+            if isinstance(r, dict) and "seconds" in r:
+                runs.setdefault(lib, []).append(r["seconds"])
+    out: dict = {"window": window, "n": n, "q": q}
+    mine = runs.get("ours", [])
+    out["ours"] = median_entry(mine, n)
+    for lib in PEER_LIBS:
+        theirs = runs.get(lib, [])
+        if mine and len(theirs) == len(mine):
+            out[lib] = ratio_stats(mine, theirs)
+            out[lib]["ns"] = out[lib]["theirs"] / n * 1e9
+    return out
+
+
+def median_entry(seconds: list[float], n: int) -> dict:
+    if not seconds:
+        return {}
+    m = statistics.median(seconds)
+    return {"seconds": m, "ns": m / n * 1e9}
+
+
+def loop_rounds(ours: Worker, river: Worker | None, rounds: int, **args) -> dict:
+    """A `rolling_loop` workload in our worker and River's in turn, `rounds` times."""
+    mine, theirs = [], []
+    for r in range(rounds):
+        sides = [(mine, ours), (theirs, river)] if r % 2 == 0 else [(theirs, river), (mine, ours)]
+        for acc, worker in sides:
+            if worker is not None:
+                res = worker("rolling_loop", **args)
+                if "seconds" in res:
+                    acc.append(res["seconds"])
+    n = args["n"]
+    out: dict = {"ours": median_entry(mine, n)}
+    if theirs and len(theirs) == len(mine):
+        out["river"] = ratio_stats(mine, theirs)
+        out["river"]["ns"] = out["river"]["theirs"] / n * 1e9
+    return out
+
+
 def fmt(x: float | None, digits: int = 1) -> str:
     return "n/a" if x is None else f"{x:,.{digits}f}"
 
@@ -78,6 +216,9 @@ def main() -> int:
     parser.add_argument("--full", action="store_true")
     parser.add_argument("--kll", action="store_true", help="only the KLL sketch against DataSketches")
     parser.add_argument("--time-only", action="store_true")
+    parser.add_argument(
+        "--per-class", action="store_true", help="only update and update+get of every class against River"
+    )
     parser.add_argument("--dask", action="store_true", help="only river.dask against Dask on a LocalCluster")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
@@ -96,14 +237,28 @@ def main() -> int:
 
     # The time windows take update(x, t=...): they have their own section.
     names = sorted(n for n in stats.__all__ if n not in ("base", "Link") and not n.startswith("TimeRolling"))
+    if args.per_class:
+        rounds = 3 if args.quick else 5
+        ours, river = Worker(OURS), Worker(PEERS)
+        started = time.perf_counter()
+        pc = per_class(ours, river, names, n=30_000 // scale, rounds=rounds)
+        pc["seconds"] = time.perf_counter() - started
+        ours.close()
+        river.close()
+        (HERE / "results_per_class.json").write_text(json.dumps(pc, indent=1))
+        return section_only(PER_CLASS_HEADING, per_class_section(pc, names))
     report: dict = {"when": datetime.datetime.now().isoformat(timespec="seconds")}
     report["versions_ours"] = run(OURS, "versions")
     report["versions_peers"] = run(PEERS, "versions")
 
-    print("per-update cost, every class ...", file=sys.stderr)
-    n_loop = 300_000 // scale
-    report["per_update_ours"] = run(OURS, "per_update", names=names, n=n_loop)
-    report["per_update_river"] = run(PEERS, "per_update", names=names, n=n_loop)
+    rounds = 3 if args.quick else (9 if args.full else 5)
+    report["rounds"] = rounds
+    ours = Worker(OURS, peer_path=peers_site_packages())
+    river = Worker(PEERS)
+    started = time.perf_counter()
+    print(f"per-element update and update+get, every class, {rounds} rounds ...", file=sys.stderr)
+    report["per_class"] = per_class(ours, river, names, n=30_000 // scale, rounds=rounds)
+    report["per_class"]["seconds"] = time.perf_counter() - started
 
     print("update_many over 10M float64 ...", file=sys.stderr)
     batch_names = [n for n in ("EWMean", "Mean", "Var", "PeakToPeak") if n in names]
@@ -111,16 +266,12 @@ def main() -> int:
 
     big_w, big_n = 1_000_000 // scale, 2_000_000 // scale
     print("rolling quantile at window 10^6 ...", file=sys.stderr)
-    report["t1_loop"] = run(OURS, "rolling_loop", cls_name="RollingQuantile", window=big_w, n=big_n)
-    report["t3_iqr_loop"] = run(OURS, "rolling_loop", cls_name="RollingIQR", window=big_w, n=big_n)
-    report["t2_accumulate"] = {
-        str(q): run(OURS, "rolling_batch", lib="ours", window=big_w, n=big_n, q=q) for q in (0.5, 0.01, 0.99)
+    report["t1_loop"] = loop_rounds(ours, None, 3, cls_name="RollingQuantile", window=big_w, n=big_n)["ours"]
+    report["t3_iqr_loop"] = loop_rounds(ours, None, 3, cls_name="RollingIQR", window=big_w, n=big_n)["ours"]
+    report["t2_batch"] = {
+        str(q): rolling_batch_rounds(ours, big_w, big_n, q, rounds) for q in (0.5, 0.01, 0.99)
     }
     report["t2_iqr_accumulate"] = run(OURS, "rolling_batch", lib="ours_iqr", window=big_w, n=big_n)
-    report["t2_peers"] = {
-        lib: run(PEERS, "rolling_batch", lib=lib, window=big_w, n=big_n, repeat=1 if lib == "pandas" else 3)
-        for lib in ("bottleneck", "polars", "pandas")
-    }
     if args.full:
         print("River at window 10^6 (minutes) ...", file=sys.stderr)
         report["t1_river"] = run(PEERS, "rolling_loop", cls_name="RollingQuantile", window=big_w, n=big_n)
@@ -129,25 +280,21 @@ def main() -> int:
     windows = [10**k for k in range(2, 7)]
     n_scale = 200_000 // scale
     river_max = 10**6 if args.full else 10**5
-    curve: dict = {
-        "ours_loop": {},
-        "ours_accumulate": {},
-        "river_loop": {},
-        "pandas": {},
-        "bottleneck": {},
-        "polars": {},
-    }
+    curve: dict = {"loop": {}, "batch": {}}
     for w in windows:
         w_eff = max(1, w // scale)
-        curve["ours_loop"][w] = run(OURS, "rolling_loop", cls_name="RollingQuantile", window=w_eff, n=n_scale)
-        curve["ours_accumulate"][w] = run(OURS, "rolling_batch", lib="ours", window=w_eff, n=w_eff + n_scale)
-        if w <= river_max:
-            curve["river_loop"][w] = run(
-                PEERS, "rolling_loop", cls_name="RollingQuantile", window=w_eff, n=n_scale
-            )
-        for lib in ("pandas", "bottleneck", "polars"):
-            curve[lib][w] = run(PEERS, "rolling_batch", lib=lib, window=w_eff, n=w_eff + n_scale, repeat=1)
+        curve["loop"][w] = loop_rounds(
+            ours,
+            river if w <= river_max else None,
+            3,
+            cls_name="RollingQuantile",
+            window=w_eff,
+            n=n_scale,
+        )
+        curve["batch"][w] = rolling_batch_rounds(ours, w_eff, w_eff + n_scale, 0.5, rounds)
     report["curve"] = curve
+    ours.close()
+    river.close()
     report["pickle"] = run(OURS, "pickle_size", window=big_w)
     report["kll"] = run_kll(scale)
     report["time_windows"] = time_windows(scale)
@@ -322,8 +469,45 @@ def ns(entry: dict | None) -> float | None:
     return None if not entry or "ns" not in entry else entry["ns"]
 
 
+PER_CLASS_HEADING = "## Per element from a Python loop: `update` and `update` + `get` (ns)"
+
+
+def per_class_section(pc: dict, names: list[str]) -> list[str]:
+    lines = [
+        PER_CLASS_HEADING,
+        "",
+        f"`stat.update(x)` (`stat.update(x, y)` for the bivariate) over {pc['n']:,} values "
+        f"(KolmogorovSmirnov: at most 3,000), a fresh statistic each time, garbage collector off "
+        f"while timed; {pc['rounds']} rounds in {pc.get('seconds', 0):.0f} s on "
+        f"{datetime.datetime.now().isoformat(timespec='minutes')} (`make bench`, or "
+        "`python benchmarks/run.py --per-class` for this section alone), 1-minute load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end (other jobs shared the "
+        "machine). Ratio: River / ours, median of the rounds (min-max); above 1: ours is faster.",
+        "",
+        "| statistic | update: ours | River | River / ours | update+get: ours | River | River / ours |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    behind = []
+    for name in names:
+        cells = []
+        for mode in MODES:
+            e = pc[mode].get(name)
+            cells += [fmt(e and e["ours"]), fmt(e and e["theirs"]), fmt_ratio(e)]
+            if e and e["ratio"] < 1:
+                behind.append(f"{name} ({mode}: {e['ratio']:.2f}x)")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Slower than River (median ratio below 1): " + (", ".join(behind) if behind else "none") + ".",
+    ]
+    if pc["errors"]:
+        lines += ["", "Failed: " + "; ".join(f"{k}: {v}" for k, v in pc["errors"].items())]
+    return lines + [""]
+
+
 def write_markdown(r: dict, names: list[str], args) -> None:
     ours_v, peers_v = r["versions_ours"], r["versions_peers"]
+    pc = r["per_class"]
     lines = [
         "# Benchmark results",
         "",
@@ -334,18 +518,20 @@ def write_markdown(r: dict, names: list[str], args) -> None:
         f"Peers: River {peers_v.get('river')}, pandas {peers_v.get('pandas')}, "
         f"bottleneck {peers_v.get('bottleneck')}, polars {peers_v.get('polars')}, "
         f"numpy {peers_v.get('numpy')}.",
-        "All figures are best-of-3 wall-clock times from the same run (pandas at scale: one run).",
         "",
-        "## Per-element `update` from a Python loop (ns)",
+        "How it is measured (the machine is shared and noisy, so no figure is compared with one "
+        "taken at another moment): one long-lived worker process per interpreter, ours and "
+        "River 0.26.1's (both packages are called `river`, so they cannot share a process). Each "
+        "figure is taken in ours and River's in turn (A, B, A, B, ...; the side that goes first "
+        "alternates between rounds), one class and mode at a time, and the table gives the median "
+        "over the rounds of the per-round ratio River / ours (above 1: ours is faster) with its "
+        "range (min-max over the rounds), next to the median times. bottleneck, polars and pandas "
+        "run in our worker process (their site-packages after ours on its path), interleaved with "
+        "ours over the same array, round by round. Figures without a ratio are single runs.",
         "",
-        "| statistic | ours | River 0.26.1 | River / ours |",
-        "|---|---:|---:|---:|",
     ]
-    for name in names:
-        o, p = ns(r["per_update_ours"].get(name)), ns(r["per_update_river"].get(name))
-        ratio = f"{p / o:.1f}x" if o and p else "n/a"
-        lines.append(f"| {name} | {fmt(o)} | {fmt(p)} | {ratio} |")
-    lines += ["", "## Targets", "", "| # | target | measured | goal | met |", "|---|---|---:|---:|---|"]
+    lines += per_class_section(pc, names)
+    lines += ["## Targets", "", "| # | target | measured | goal | met |", "|---|---|---:|---:|---|"]
 
     def row(num, what, value, goal, unit, smaller=True):
         met = "n/a" if value is None else ("yes" if (value <= goal if smaller else value >= goal) else "NO")
@@ -353,57 +539,83 @@ def write_markdown(r: dict, names: list[str], args) -> None:
 
     t1 = r["t1_loop"].get("seconds")
     row(1, "RollingQuantile(0.5, 10^6), 2M update+get, Python loop", t1, 0.6, "s")
-    for q, res in r["t2_accumulate"].items():
-        row(2, f"same through accumulate, q={q}", res.get("seconds"), 0.26, "s")
+    for q, res in r["t2_batch"].items():
+        row(2, f"same through accumulate, q={q}", res["ours"].get("seconds"), 0.26, "s")
     row(3, "RollingIQR(10^6), 2M update+get, Python loop", r["t3_iqr_loop"].get("seconds"), 0.8, "s")
     for name in TARGET_NS:
-        row(4, f"{name}.update per element", ns(r["per_update_ours"].get(name)), 45, "ns")
+        e = pc["update"].get(name)
+        row(4, f"{name}.update per element", e and e["ours"], 45, "ns")
     for name, res in r["batch"].items():
         row(5, f"{name}.update_many, 10M float64", ns(res), 3, "ns")
-    c = r["curve"]["ours_loop"]
-    ratio = (ns(c.get(10**6)) or 0) / (ns(c.get(10**3)) or 1) if c else None
+    c = r["curve"]["loop"]
+    ratio = (ns(c[10**6]["ours"]) or 0) / (ns(c[10**3]["ours"]) or 1) if 10**6 in c and 10**3 in c else None
     row(6, "RollingQuantile cost at w=10^6 / cost at w=10^3", ratio, 3, "x")
     pk = r["pickle"]
     row(7, "pickle of a full RollingQuantile(10^6): bytes per element", pk.get("bytes_per_element"), 9, "B")
     dl = (pk.get("dumps_ms") or 0) + (pk.get("loads_ms") or 0) if "dumps_ms" in pk else None
     row(7, "pickle: dumps + loads", dl, 20, "ms")
+    for q, res in r["t2_batch"].items():
+        if q == "0.5" and res.get("bottleneck"):
+            met = "yes" if res["bottleneck"]["ratio"] >= 1 else "NO"
+            lines.append(
+                f"| 8 | accumulate q=0.5 against bottleneck move_median, w=10^6 (bottleneck / ours) "
+                f"| {fmt_ratio(res['bottleneck'])} | >= 1x | {met} |"
+            )
+        if res.get("polars"):
+            met = "yes" if res["polars"]["ratio"] >= 2 else "NO"
+            lines.append(
+                f"| 8 | accumulate q={q} against polars rolling_quantile, w=10^6 (polars / ours) "
+                f"| {fmt_ratio(res['polars'])} | >= 2x | {met} |"
+            )
 
     lines += [
         "",
-        "## Rolling quantile, window 10^6, 2,000,000 values (s)",
+        "## Rolling quantile, window 10^6, 2,000,000 values",
         "",
-        "| what | seconds |",
-        "|---|---:|",
-        f"| ours, Python loop, update+get (median) | {fmt(t1, 3)} |",
-        f"| ours, RollingIQR, Python loop | {fmt(r['t3_iqr_loop'].get('seconds'), 3)} |",
+        "Batch figures: median seconds over the rounds; ratio: peer / ours per round, median "
+        "(min-max); above 1: ours is faster.",
+        "",
+        "| what | seconds | peer / ours |",
+        "|---|---:|---:|",
+        f"| ours, Python loop, update+get (median of 3) | {fmt(t1, 3)} | |",
+        f"| ours, RollingIQR, Python loop (median of 3) | {fmt(r['t3_iqr_loop'].get('seconds'), 3)} | |",
     ]
-    for q, res in r["t2_accumulate"].items():
-        lines.append(f"| ours, accumulate, q={q} | {fmt(res.get('seconds'), 3)} |")
-    lines.append(f"| ours, RollingIQR accumulate | {fmt(r['t2_iqr_accumulate'].get('seconds'), 3)} |")
-    for lib, res in r["t2_peers"].items():
-        what = {
-            "bottleneck": "bottleneck move_median (median only)",
-            "polars": "polars rolling_quantile",
-            "pandas": "pandas rolling().quantile",
-        }[lib]
-        lines.append(f"| {what} | {fmt(res.get('seconds'), 3)} |")
+    what = {
+        "bottleneck": "bottleneck move_median",
+        "polars": "polars rolling_quantile",
+        "pandas": "pandas rolling().quantile",
+    }
+    for q, res in r["t2_batch"].items():
+        lines.append(f"| ours, accumulate, q={q} | {fmt(res['ours'].get('seconds'), 3)} | |")
+        for lib in PEER_LIBS:
+            if res.get(lib):
+                lines.append(f"| {what[lib]}, q={q} | {fmt(res[lib]['theirs'], 3)} | {fmt_ratio(res[lib])} |")
+    iqr_batch = fmt(r["t2_iqr_accumulate"].get("seconds"), 3)
+    lines.append(f"| ours, RollingIQR accumulate (one run) | {iqr_batch} | |")
     if "t1_river" in r:
-        lines.append(f"| River 0.26.1, Python loop | {fmt(r['t1_river'].get('seconds'), 3)} |")
+        lines.append(f"| River 0.26.1, Python loop (one run) | {fmt(r['t1_river'].get('seconds'), 3)} | |")
     else:
-        lines.append("| River 0.26.1, Python loop | not run (`--full`) |")
+        lines.append("| River 0.26.1, Python loop | not run (`--full`) | |")
 
     lines += [
         "",
-        "## Rolling quantile cost per element against the window (ns)",
+        "## Rolling median cost per element against the window (ns)",
         "",
-        "| window | ours loop | ours accumulate | River loop | pandas | bottleneck | polars |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"Python loop of update+get over {200_000 // (10 if args.quick else 1):,} values after the "
+        "window is filled, ours and River's in turn (3 rounds); batch: the median after every "
+        f"element of window + that many values, ours and the peers in one process ({r['rounds']} "
+        "rounds). Ratios: the other / ours, median (min-max).",
+        "",
+        "| window | ours loop | River loop | River / ours | ours accumulate | bottleneck | "
+        "bottleneck / ours | polars | polars / ours | pandas | pandas / ours |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for w in sorted(int(k) for k in r["curve"]["ours_loop"]):
-        cells = [
-            fmt(ns(r["curve"][k].get(w)))
-            for k in ("ours_loop", "ours_accumulate", "river_loop", "pandas", "bottleneck", "polars")
-        ]
+    for w in sorted(int(k) for k in r["curve"]["loop"]):
+        lp, bt = r["curve"]["loop"][w], r["curve"]["batch"][w]
+        cells = [fmt(ns(lp["ours"])), fmt(ns(lp.get("river"))), fmt_ratio(lp.get("river"))]
+        cells.append(fmt(ns(bt["ours"])))
+        for lib in PEER_LIBS:
+            cells += [fmt(ns(bt.get(lib))), fmt_ratio(bt.get(lib))]
         lines.append(f"| {w:,} | " + " | ".join(cells) + " |")
     lines += ["", "![rolling quantile cost](rolling_quantile.png)", ""]
     if "kll" in r:
@@ -535,17 +747,17 @@ def time_markdown(t: dict, args) -> str:
 
 def plot(r: dict) -> None:
     curve = r["curve"]
-    labels = {
-        "ours_loop": "ours, update+get from Python",
-        "ours_accumulate": "ours, accumulate (batch)",
-        "river_loop": "River 0.26.1, update+get from Python",
-        "pandas": "pandas rolling().quantile (batch)",
-        "bottleneck": "bottleneck move_median (batch)",
-        "polars": "polars rolling_quantile (batch)",
+    series = {
+        "ours, update+get from Python": (curve["loop"], "ours"),
+        "ours, accumulate (batch)": (curve["batch"], "ours"),
+        "River 0.26.1, update+get from Python": (curve["loop"], "river"),
+        "pandas rolling().quantile (batch)": (curve["batch"], "pandas"),
+        "bottleneck move_median (batch)": (curve["batch"], "bottleneck"),
+        "polars rolling_quantile (batch)": (curve["batch"], "polars"),
     }
     lines = {
-        label: sorted((int(w), v["ns"]) for w, v in curve[key].items() if "ns" in v)
-        for key, label in labels.items()
+        label: sorted((int(w), v[key]["ns"]) for w, v in table.items() if v.get(key) and "ns" in v[key])
+        for label, (table, key) in series.items()
     }
     log_log_plot(
         lines,

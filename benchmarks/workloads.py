@@ -74,41 +74,115 @@ def best_of(repeat: int, fn) -> float:
     return best
 
 
-def per_update(names: list[str], n: int = 300_000, repeat: int = 3) -> dict:
-    """ns per update(x) from a Python loop, for each class name present."""
+# Updates per timed loop in `per_class`: fewer where River's update is slow (its
+# KolmogorovSmirnov costs grow with the data seen).
+PER_CLASS_N = {"KolmogorovSmirnov": 3_000}
+
+
+def per_class(names: list[str], n: int, mode: str) -> dict:
+    """ns per element of a Python loop of `stat.update(x)` (mode "update") or of
+    `stat.update(x)` then `stat.get()` (mode "update+get"), for each class name present, a
+    fresh statistic each time, the garbage collector off while timed. One round: run.py
+    calls it in our process and in River's in turn and keeps the per-round ratios."""
     from river import stats
 
-    xs = stream(n).tolist()
-    ys = stream(n, seed=7).tolist()
-    ints = np.random.default_rng(3).integers(0, 20, n).tolist()
     out = {}
     for name in names:
         cls = getattr(stats, name, None)
         if cls is None:
             continue
+        size = min(n, PER_CLASS_N.get(name, n))
+        xs, ys = _per_class_data(name, size)
         stat = cls(**PARAMS.get(name, {}))
-        data = ints if name in HASHABLE else xs
-        other = np.random.default_rng(5).integers(0, 20, n).tolist() if name in HASHABLE else ys
-
-        if name in BIVARIATE:
-
-            def loop(stat=stat, data=data, other=other):
-                update = stat.update
-                for x, y in zip(data, other, strict=True):
-                    update(x, y)
-        else:
-
-            def loop(stat=stat, data=data):
-                for x in data:
-                    stat.update(x)
-
+        loop = _LOOPS[(name in BIVARIATE, mode)]
         try:
-            seconds = best_of(repeat, loop)
+            gc.collect()
+            gc.disable()
+            t0 = time.perf_counter()
+            loop(stat, xs, ys)
+            seconds = time.perf_counter() - t0
         except BaseException as err:  # River panics are BaseException
             out[name] = {"error": f"{type(err).__name__}: {err}"}
             continue
-        out[name] = {"ns": seconds / n * 1e9}
+        finally:
+            gc.enable()
+        out[name] = {"ns": seconds / size * 1e9}
     return out
+
+
+_DATA: dict = {}
+
+
+def _per_class_data(name: str, n: int) -> tuple[list, list]:
+    kind = "hashable" if name in HASHABLE else "real"
+    if (kind, n) not in _DATA:
+        if kind == "hashable":
+            rng = np.random.default_rng(3)
+            _DATA[kind, n] = (rng.integers(0, 20, n).tolist(), rng.integers(0, 20, n).tolist())
+        else:
+            _DATA[kind, n] = (stream(n).tolist(), stream(n, seed=7).tolist())
+    return _DATA[kind, n]
+
+
+def _update(stat, xs, ys):
+    for x in xs:
+        stat.update(x)
+
+
+def _update_get(stat, xs, ys):
+    for x in xs:
+        stat.update(x)
+        stat.get()
+
+
+def _update2(stat, xs, ys):
+    for x, y in zip(xs, ys, strict=True):
+        stat.update(x, y)
+
+
+def _update2_get(stat, xs, ys):
+    for x, y in zip(xs, ys, strict=True):
+        stat.update(x, y)
+        stat.get()
+
+
+_LOOPS = {
+    (False, "update"): _update,
+    (False, "update+get"): _update_get,
+    (True, "update"): _update2,
+    (True, "update+get"): _update2_get,
+}
+
+
+def rolling_batch_round(window: int, n: int, q: float = 0.5, libs: tuple = ()) -> dict:
+    """One round of the rolling-quantile batch in this process: ours (`accumulate`) and the
+    peers in `libs` (bottleneck, polars, pandas), one after another over the same array;
+    run.py repeats the rounds and keeps the per-round ratios. Our process reaches the peers
+    through `peer_path` (see `serve`)."""
+    return {lib: rolling_batch(lib, window, n, q=q, repeat=1) for lib in ("ours", *libs)}
+
+
+def serve(peer_path: str | None = None) -> None:
+    """A worker: reads one JSON request a line (`{"workload": ..., "args": {...}}`), answers
+    with one JSON line, until stdin closes. run.py keeps one worker per interpreter and
+    alternates requests between them, so that ours and River's are timed in turn under the
+    same load without paying a process start for each. `peer_path`: the peers' site-packages,
+    put after ours on the path so that bottleneck and polars import in our process (our
+    `river` and the numpy and pandas of our environment come first)."""
+    if peer_path:
+        # Ours first: the peers' site-packages hold River's `river` too, and an editable
+        # install of ours is found only after every entry of the path.
+        import river.stats  # noqa: F401
+
+        sys.path.append(peer_path)
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            reply = globals()[request["workload"]](**request.get("args", {}))
+        except Exception as err:  # reported to run.py, which marks the figure as failed
+            reply = {"error": f"{type(err).__name__}: {err}"}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
 
 
 def batch(names: list[str], n: int = 10_000_000, repeat: int = 3) -> dict:
@@ -657,4 +731,6 @@ def hashable_batch(names: list[str], n: int = 300_000, repeat: int = 3) -> dict:
 
 if __name__ == "__main__":
     workload, args = sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
-    print(json.dumps(globals()[workload](**args)))
+    result = globals()[workload](**args)
+    if result is not None:
+        print(json.dumps(result))

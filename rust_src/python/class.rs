@@ -97,13 +97,68 @@ pub fn same_class<'py, T: pyo3::PyClass>(
     )))
 }
 
+/// `fast_methods()` of a class: its fast `update` (`$call` gets the value and the positional
+/// arguments and says whether it handled them) and `get` for `fast::install`.
+macro_rules! fast_methods {
+    ($rs:ident, $update_doc:literal, $get_doc:literal, |$this:ident, $py:ident, $args:ident| $call:expr) => {
+        impl $rs {
+            fn fast_methods() -> &'static [$crate::python::fast::MethodDef] {
+                use pyo3::ffi::{PyObject, Py_ssize_t};
+                use $crate::python::fast;
+
+                unsafe fn update(
+                    py: pyo3::Python<'_>,
+                    slf: *mut PyObject,
+                    args: *const *mut PyObject,
+                    nargs: Py_ssize_t,
+                    kwnames: *mut PyObject,
+                ) -> pyo3::PyResult<*mut PyObject> {
+                    let $py = py;
+                    let call =
+                        |$this: &$rs, $args: &[*mut PyObject]| -> pyo3::PyResult<bool> { $call };
+                    // SAFETY: called by CPython as a method of a subclass of `$rs`.
+                    unsafe {
+                        fast::positional::<$rs>(py, slf, args, nargs, kwnames, "update", call)
+                    }
+                }
+
+                unsafe fn get(
+                    py: pyo3::Python<'_>,
+                    slf: *mut PyObject,
+                ) -> pyo3::PyResult<*mut PyObject> {
+                    // SAFETY: called by CPython as a method of a subclass of `$rs`.
+                    let value = unsafe { fast::with(py, slf, |this: &$rs| this.get()) };
+                    Ok(pyo3::IntoPyObjectExt::into_bound_py_any(value, py)?.into_ptr())
+                }
+
+                static METHODS: [fast::MethodDef; 2] = [
+                    fast::MethodDef::fastcall(
+                        c"update",
+                        $update_doc,
+                        pyo3::impl_::trampoline::get_trampoline_function!(
+                            fastcall_cfunction_with_keywords,
+                            update
+                        ),
+                    ),
+                    fast::MethodDef::noargs(
+                        c"get",
+                        $get_doc,
+                        pyo3::impl_::trampoline::get_trampoline_function!(noargs, get),
+                    ),
+                ];
+                &METHODS
+            }
+        }
+    };
+}
+
 macro_rules! rs_class {
     ($rs:ident($core:ty): $($feature:ident),* { $($own:tt)* }) => {
         rs_class!(@with $rs, $core, [$($feature)*], [$($own)*]);
     };
 
     (@with $rs:ident, $core:ty, [univariate $($rest:tt)*], [$($methods:tt)*]) => {
-        rs_class!(@with $rs, $core, [(batch xs) $($rest)*], [$($methods)*
+        rs_class!(@with $rs, $core, [(batch xs [] c"update($self, x)\n--\n\nUpdate with one value (a real number, not NaN).") $($rest)*], [$($methods)*
             /// Update with one value (a real number, not NaN).
             fn update(&self, x: &pyo3::Bound<'_, pyo3::PyAny>) -> pyo3::PyResult<()> {
                 let x = $crate::python::convert::to_value(x, "x")?;
@@ -114,7 +169,7 @@ macro_rules! rs_class {
     };
 
     (@with $rs:ident, $core:ty, [weighted $($rest:tt)*], [$($methods:tt)*]) => {
-        rs_class!(@with $rs, $core, [(batch X) $($rest)*], [$($methods)*
+        rs_class!(@with $rs, $core, [(batch X [, $crate::python::convert::Weight(1.0)] c"update($self, x, w=1.0)\n--\n\nUpdate with `x` of weight `w`.") $($rest)*], [$($methods)*
             /// Update with `x` of weight `w`.
             #[pyo3(
                 signature = (x, w = $crate::python::convert::Weight(1.0)),
@@ -153,8 +208,29 @@ macro_rules! rs_class {
         ]);
     };
 
-    (@with $rs:ident, $core:ty, [(batch $xs:ident) $($rest:tt)*], [$($methods:tt)*]) => {
+    // `update(x)` / `get()` of a univariate statistic, their fast path (`fast`) and batches.
+    // `[$($w)*]` completes a one-argument call of `update` (the default weight).
+    (@with $rs:ident, $core:ty, [(batch $xs:ident [$($w:tt)*] $update_doc:literal) $($rest:tt)*], [$($methods:tt)*]) => {
+        fast_methods!($rs, $update_doc, c"get($self)\n--\n\nThe current value, None when there is none yet.",
+            |this, py, args| match args {
+                // SAFETY: an argument CPython passed, alive for the call.
+                [x] => this.update(unsafe { $crate::python::fast::arg(py, x) } $($w)*).map(|()| true),
+                _ => Ok(false),
+            }
+        );
+
         rs_class!(@with $rs, $core, [$($rest)*], [$($methods)*
+            /// Defines the fast `update` and `get` on a Python subclass (see `fast`).
+            #[classmethod]
+            #[pyo3(signature = (**kwargs))]
+            fn __init_subclass__(
+                cls: &pyo3::Bound<'_, pyo3::types::PyType>,
+                kwargs: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
+            ) -> pyo3::PyResult<()> {
+                $crate::python::fast::install::<Self>(cls, Self::fast_methods())?;
+                $crate::python::fast::init_subclass_next::<Self>(cls, kwargs)
+            }
+
             /// The current value, None when there is none yet.
             fn get(&self) -> Option<f64> {
                 $crate::core::Univariate::get(&*self.lock())

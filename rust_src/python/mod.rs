@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 
 mod convert;
 mod errors;
+mod fast;
 #[macro_use]
 mod class;
 mod rolling;

@@ -184,7 +184,36 @@ impl RsCount {
     }
 }
 
+fast_methods!(
+    RsCount,
+    c"update($self, x=None)\n--\n\nCount one call; `x` is ignored and may be anything.",
+    c"get($self)\n--\n\nThe number of updates so far, an int.",
+    |this, py, args| match args {
+        [] => {
+            this.update(None);
+            Ok(true)
+        }
+        [x] => {
+            // SAFETY: an argument CPython passed, alive for the call.
+            this.update(Some(unsafe { super::fast::arg(py, x) }));
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+);
+
 rs_class!(RsCount(Count): merge, unmerge, no_args {
+    /// Defines the fast `update` and `get` on a Python subclass (see `fast`).
+    #[classmethod]
+    #[pyo3(signature = (**kwargs))]
+    fn __init_subclass__(
+        cls: &Bound<'_, pyo3::types::PyType>,
+        kwargs: Option<&Bound<'_, pyo3::types::PyDict>>,
+    ) -> PyResult<()> {
+        super::fast::install::<Self>(cls, Self::fast_methods())?;
+        super::fast::init_subclass_next::<Self>(cls, kwargs)
+    }
+
     #[new]
     fn new() -> Self {
         Self {
