@@ -125,6 +125,8 @@ def ratio_stats(ours: list[float], theirs: list[float]) -> dict | None:
 
 
 def fmt_ratio(r: dict | None) -> str:
+    if r and "ratio" not in r:
+        return "not in River"
     return "n/a" if not r else f"{r['ratio']:.2f}x ({r['min']:.2f}-{r['max']:.2f})"
 
 
@@ -142,13 +144,16 @@ def per_class(ours: Worker, river: Worker, names: list[str], n: int, rounds: int
                     res = worker("per_class", names=[name], n=n, mode=mode).get(name, {})
                     if "ns" in res:
                         times[mode][name][side].append(res["ns"])
-                    else:
+                    elif res or side == "ours":  # River has no class of that name: no error
                         errors[f"{side} {name} {mode}"] = res.get("error", "missing")
     out: dict = {"errors": errors, "rounds": rounds, "n": n}
     for mode in MODES:
         out[mode] = {}
         for name in names:
             t = times[mode][name]
+            if t["ours"] and not t["river"]:  # ours only (not in River 0.26.1)
+                out[mode][name] = {"ours": statistics.median(t["ours"]), "theirs": None}
+                continue
             same = len(t["ours"]) == len(t["river"])
             out[mode][name] = ratio_stats(t["ours"], t["river"]) if same else None
     return out
@@ -493,7 +498,7 @@ def per_class_section(pc: dict, names: list[str]) -> list[str]:
         for mode in MODES:
             e = pc[mode].get(name)
             cells += [fmt(e and e["ours"]), fmt(e and e["theirs"]), fmt_ratio(e)]
-            if e and e["ratio"] < 1:
+            if e and e.get("ratio", 1) < 1:
                 behind.append(f"{name} ({mode}: {e['ratio']:.2f}x)")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += [

@@ -641,6 +641,7 @@ def dask_cluster(n: int, partitions: int, rolling_n: int, window: int, repeat: i
 
 
 def versions() -> dict:
+    import importlib.metadata
     import platform
 
     import river
@@ -651,9 +652,9 @@ def versions() -> dict:
         "numpy": np.__version__,
     }
     for mod in ("pandas", "bottleneck", "polars", "datasketches"):
-        try:
-            out[mod] = __import__(mod).__version__
-        except ImportError:
+        try:  # the installed distribution's version (datasketches has no __version__)
+            out[mod] = importlib.metadata.version(mod)
+        except importlib.metadata.PackageNotFoundError:
             pass
     return out
 

@@ -74,7 +74,10 @@ FAMILIES: dict[str, tuple[str, list[str]]] = {
         ["Statistic", "Univariate", "Bivariate", "RollingUnivariate", "Link"],
     ),
     "Windows and utils": ("river.utils", ["Rolling", "TimeRolling", "SortedWindow"]),
-    "Dask": ("river.dask", ["fit", "fit_by", "rolling", "check_mergeable"]),
+    "Dask": (
+        "river.dask",
+        ["fit", "fit_by", "aggregation", "rolling", "known_lengths", "check_mergeable"],
+    ),
 }
 
 # Names of an __all__ that are not pages of their own: the `base` submodule of river.stats has
