@@ -62,16 +62,24 @@ wheel: $(DEPS) ## release wheel in dist/: manylinux2014 x86_64, abi3 cp310 (WHEE
 	ls dist/river-*-$(WHEEL_PLAT)*.whl
 
 test-rust: ## cargo test of the pure-Rust core, overflow checks and debug assertions on
-	cargo test --profile checked
+	+cargo test --profile checked
+
+# pytest's workers (pytest-xdist), one test file at a time each, so that a file's module-scoped
+# build (the wheel, the documentation site, the LocalCluster) happens once.
+PYTEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 test-python: $(EXT) browser ## pytest: unit, property, doctest, packaging and documentation site tests
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PYTEST_JOBS) --dist loadfile
 
-test: $(EXT) lint test-rust test-python fuzz-smoke ## everything, from nothing
+# After the set-up, the four checks are independent: they run side by side so that the cores
+# stay busy (cargo's single-threaded link steps, the fuzzer's one process), each one's output
+# printed as a block when it ends. A failure in any fails `make test`.
+test: $(EXT) ## everything, from nothing
+	$(MAKE) --no-print-directory -j4 --output-sync=target lint test-rust test-python fuzz-smoke
 
 lint: $(DEPS) $(EXT) ## rustfmt, clippy, ruff, stubtest and the typed usage under mypy and pyright
 	cargo fmt --check
-	cargo clippy --profile fast --all-targets --features python -- -D warnings
+	+cargo clippy --profile fast --all-targets --features python -- -D warnings
 	$(PY) -m ruff check river tests benchmarks typecheck docs
 	$(PY) -m ruff format --check river tests benchmarks typecheck docs
 	$(PY) -m mypy.stubtest river.stats._rust_stats
@@ -121,18 +129,21 @@ fuzz: $(EXT) ## fuzz the pickled-state decoders with cargo-fuzz (FUZZ_SECONDS=60
 # would pass (coverage instrumentation, AddressSanitizer through RUSTC_BOOTSTRAP=1), because
 # installing cargo-fuzz compiles it from source, minutes on a fresh machine. fuzz/Cargo.toml
 # keeps overflow checks and debug assertions on. New inputs go to a scratch corpus under
-# fuzz/target; the kept corpus (fuzz/corpus) is only read.
+# fuzz/target; the kept corpus (fuzz/corpus) is only read. It runs a set number of inputs
+# (SMOKE_RUNS, about 45 s on an idle core) so that the work does not shrink when `make test`'s
+# other parts share the cores, with SMOKE_SECONDS as a ceiling.
 FUZZ_HOST = $(shell rustc -vV | sed -n 's/^host: //p')
 FUZZ_RUSTFLAGS := -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 	-Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
 	-Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Zsanitizer=address
-SMOKE_SECONDS ?= 45
-fuzz-smoke: ## a short fuzz run of the state decoders (SMOKE_SECONDS=45), no cargo-fuzz needed
-	cd fuzz && RUSTC_BOOTSTRAP=1 RUSTFLAGS="$(FUZZ_RUSTFLAGS)" \
+SMOKE_RUNS ?= 450000
+SMOKE_SECONDS ?= 240
+fuzz-smoke: ## a short fuzz run of the state decoders (SMOKE_RUNS=450000), no cargo-fuzz needed
+	+cd fuzz && RUSTC_BOOTSTRAP=1 RUSTFLAGS="$(FUZZ_RUSTFLAGS)" \
 		cargo build --release --target $(FUZZ_HOST) --bin state_decoder
 	mkdir -p fuzz/target/smoke-corpus fuzz/artifacts
 	fuzz/target/$(FUZZ_HOST)/release/state_decoder fuzz/target/smoke-corpus fuzz/corpus/state_decoder \
-		-max_total_time=$(SMOKE_SECONDS) -rss_limit_mb=1024 -malloc_limit_mb=256 \
+		-runs=$(SMOKE_RUNS) -max_total_time=$(SMOKE_SECONDS) -rss_limit_mb=1024 -malloc_limit_mb=256 \
 		-artifact_prefix=fuzz/artifacts/ -print_final_stats=1
 
 clean: ## remove builds and the virtual environment
