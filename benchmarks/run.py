@@ -226,7 +226,7 @@ def main() -> int:
     )
     parser.add_argument("--dask", action="store_true", help="only river.dask against Dask on a LocalCluster")
     parser.add_argument(
-        "--pickle", action="store_true", help="only the pickle of a full RollingQuantile(10^6), printed as JSON"
+        "--pickle", action="store_true", help="only the pickle of a full RollingQuantile(10^6), as JSON"
     )
     args = parser.parse_args()
     scale = 10 if args.quick else 1

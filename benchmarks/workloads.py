@@ -379,7 +379,7 @@ def pickle_size(window: int, repeat: int = 9) -> dict:
     assert back.get() == rq.get()
     out = {"bytes": len(data), "bytes_per_element": len(data) / window}
     for name, rounds in (("dumps", dumps), ("loads", loads)):
-        wall, cpu = (np.array(x) * 1e3 for x in zip(*rounds))
+        wall, cpu = np.array(rounds).T * 1e3
         out[f"{name}_ms"] = float(wall.min())
         out[f"{name}_median_ms"] = float(np.median(wall))
         out[f"{name}_cpu_median_ms"] = float(np.median(cpu))
