@@ -225,8 +225,14 @@ def main() -> int:
         "--per-class", action="store_true", help="only update and update+get of every class against River"
     )
     parser.add_argument("--dask", action="store_true", help="only river.dask against Dask on a LocalCluster")
+    parser.add_argument(
+        "--pickle", action="store_true", help="only the pickle of a full RollingQuantile(10^6), as JSON"
+    )
     args = parser.parse_args()
     scale = 10 if args.quick else 1
+    if args.pickle:
+        print(json.dumps(run(OURS, "pickle_size", window=10**6 // scale), indent=1))
+        return 0
     if args.kll:
         return kll_only(scale)
     if args.dask:
@@ -559,6 +565,9 @@ def write_markdown(r: dict, names: list[str], args) -> None:
     row(7, "pickle of a full RollingQuantile(10^6): bytes per element", pk.get("bytes_per_element"), 9, "B")
     dl = (pk.get("dumps_ms") or 0) + (pk.get("loads_ms") or 0) if "dumps_ms" in pk else None
     row(7, "pickle: dumps + loads", dl, 20, "ms")
+    cpu = [pk.get(f"{k}_cpu_median_ms") for k in ("dumps", "loads")]
+    if None not in cpu:
+        row(7, "pickle: dumps + loads, CPU time (median)", sum(cpu), 20, "ms")
     for q, res in r["t2_batch"].items():
         if q == "0.5" and res.get("bottleneck"):
             met = "yes" if res["bottleneck"]["ratio"] >= 1 else "NO"

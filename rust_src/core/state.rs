@@ -102,6 +102,41 @@ impl<S: Serialize> Dump<S> {
     }
 }
 
+/// Asks the kernel to back `v`'s buffer with transparent huge pages; call it before anything
+/// is written there. Loading a full window of 10^6 fills ~24 MB of fresh memory, and faulting
+/// that in 4 KiB pages costs more than the decoding (measured here: 32 MB written to fresh
+/// memory in 15 ms in 4 KiB pages, 5 ms in 2 MiB ones). Only the whole 2 MiB blocks inside the
+/// buffer are advised, so buffers under 2 MiB are left alone. Advice only: where THP is off,
+/// or the kernel has no huge page to give, nothing changes.
+pub(crate) fn advise_huge_pages<T>(v: &Vec<T>) {
+    let bytes = v.capacity().saturating_mul(std::mem::size_of::<T>());
+    advise_huge_pages_at(v.as_ptr().cast(), bytes);
+}
+
+/// [`advise_huge_pages`] for the `bytes` bytes at `start`, a buffer allocated by someone else
+/// (the Python `bytes` a state is written into).
+pub fn advise_huge_pages_at(start: *const u8, bytes: usize) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let addr = start as usize;
+        let first = addr.div_ceil(HUGE).saturating_mul(HUGE);
+        let end = addr.saturating_add(bytes) / HUGE * HUGE;
+        if end > first {
+            let at = start.wrapping_add(first - addr);
+            // SAFETY: [at, at + (end - first)) lies inside the caller's buffer (`first` and
+            // `end` are rounded inwards) and is 2 MiB aligned. MADV_HUGEPAGE changes neither
+            // the contents nor the mapping, only how the kernel backs the pages; its result
+            // is ignored, since advice that cannot be followed leaves things as they were.
+            unsafe {
+                libc::madvise(at.cast_mut().cast(), end - first, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (start, bytes);
+}
+
 pub fn dump<T: Persist>(stat: &T) -> Result<Vec<u8>> {
     let state = prepare(stat)?;
     let mut out = vec![0; state.len()];

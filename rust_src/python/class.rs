@@ -372,7 +372,7 @@ macro_rules! rs_class {
             fn __getstate__<'py>(&self, py: pyo3::Python<'py>) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::types::PyBytes>> {
                 let stat = self.lock();
                 let state = $crate::core::state::prepare(&*stat)?;
-                pyo3::types::PyBytes::new_with(py, state.len(), |buf| Ok(state.write_to(buf)?))
+                $crate::python::convert::new_state_bytes(py, state.len(), |buf| Ok(state.write_to(buf)?))
             }
 
             fn __setstate__(&self, state: &pyo3::Bound<'_, pyo3::PyAny>) -> pyo3::PyResult<()> {

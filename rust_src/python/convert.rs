@@ -264,6 +264,42 @@ fn collect_floats<'py>(xs: &Bound<'py, PyAny>, prefix: Prefix<'_>) -> PyResult<F
 }
 
 /// Bytes of a pickled state.
+/// A new `bytes` of `len` bytes, zeroed, then filled by `fill` (a state being pickled).
+/// `PyBytes::new_with` minus one thing: the buffer is advised huge pages before the zeroing
+/// first touches it, so the ~2000 page faults of a state of 8 MB become ~4.
+pub fn new_state_bytes<'py>(
+    py: Python<'py>,
+    len: usize,
+    fill: impl FnOnce(&mut [u8]) -> PyResult<()>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let size = pyo3::ffi::Py_ssize_t::try_from(len)
+        .map_err(|_| PyValueError::new_err("state too large to pickle"))?;
+    // SAFETY: with a null pointer, PyBytes_FromStringAndSize returns a new reference to a
+    // bytes object with room for `size` bytes (or null with an exception set, which
+    // `from_owned_ptr_or_err` turns into the error).
+    let bytes = unsafe {
+        Bound::from_owned_ptr_or_err(
+            py,
+            pyo3::ffi::PyBytes_FromStringAndSize(std::ptr::null(), size),
+        )?
+    };
+    // SAFETY: `bytes` is a bytes object; its buffer holds `len` bytes.
+    let buf = unsafe { pyo3::ffi::PyBytes_AsString(bytes.as_ptr()) }.cast::<u8>();
+    if buf.is_null() {
+        return Err(PyErr::fetch(py));
+    }
+    crate::core::state::advise_huge_pages_at(buf, len);
+    // SAFETY: `buf` points to `len` writable bytes that nothing else references yet (the
+    // object was just made); they are zeroed before the slice is formed, so it is initialised.
+    let slice = unsafe {
+        std::ptr::write_bytes(buf, 0, len);
+        std::slice::from_raw_parts_mut(buf, len)
+    };
+    fill(slice)?;
+    // SAFETY: PyBytes_FromStringAndSize made a bytes object.
+    Ok(unsafe { bytes.cast_into_unchecked::<PyBytes>() })
+}
+
 pub fn state_bytes<'a>(state: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
     state.cast::<PyBytes>().map(|b| b.as_bytes()).map_err(|_| {
         PyValueError::new_err(format!(
