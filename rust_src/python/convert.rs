@@ -263,7 +263,6 @@ fn collect_floats<'py>(xs: &Bound<'py, PyAny>, prefix: Prefix<'_>) -> PyResult<F
     Ok(Floats::Owned(out))
 }
 
-/// Bytes of a pickled state.
 /// A new `bytes` of `len` bytes, zeroed, then filled by `fill` (a state being pickled).
 /// `PyBytes::new_with` minus one thing: the buffer is advised huge pages before the zeroing
 /// first touches it, so the ~2000 page faults of a state of 8 MB become ~4.
@@ -300,6 +299,7 @@ pub fn new_state_bytes<'py>(
     Ok(unsafe { bytes.cast_into_unchecked::<PyBytes>() })
 }
 
+/// Bytes of a pickled state.
 pub fn state_bytes<'a>(state: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
     state.cast::<PyBytes>().map(|b| b.as_bytes()).map_err(|_| {
         PyValueError::new_err(format!(
