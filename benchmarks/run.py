@@ -256,7 +256,7 @@ def main() -> int:
     )
     parser.add_argument("--dask", action="store_true", help="only river.dask against Dask on a LocalCluster")
     parser.add_argument(
-        "--rolling-batch", action="store_true", help="only RollingQuantile.accumulate against bottleneck and polars"
+        "--rolling-batch", action="store_true", help="only RollingQuantile.accumulate against the peers"
     )
     parser.add_argument("--rounds", type=int, default=5, help="rounds of --rolling-batch")
     args = parser.parse_args()
