@@ -10,7 +10,9 @@ in a fresh process, and writes benchmarks/RESULTS.md and benchmarks/rolling_quan
 window 10^6 over 2,000,000 updates (minutes) and the Dask benchmark at the issue's sizes (10^8
 values, a rolling median over 10^7); --kll runs only the KLL sketch against Apache DataSketches,
 --dask only river.dask against Dask's own on a 2-worker LocalCluster and --time-only only the
-time windows, each rewriting only its section of RESULTS.md.
+time windows, each rewriting only its section of RESULTS.md. --rolling-batch only times
+RollingQuantile.accumulate over 2,000,000 values at windows 10^2 to 10^6 against bottleneck
+and polars (interleaved rounds in one process) and prints the ratios.
 """
 
 from __future__ import annotations
@@ -163,11 +165,14 @@ MODES = ("update", "update+get")
 PEER_LIBS = ("bottleneck", "polars", "pandas")
 
 
-def rolling_batch_rounds(ours: Worker, window: int, n: int, q: float, rounds: int) -> dict:
+def rolling_batch_rounds(
+    ours: Worker, window: int, n: int, q: float, rounds: int, libs: list[str] | None = None
+) -> dict:
     """Ours (`accumulate`) and each peer over the same array in our process, interleaved,
     `rounds` times: per peer, the per-round ratios peer / ours."""
     # bottleneck has only the median; pandas, 25 times slower than the others, only there too.
-    libs = list(PEER_LIBS) if q == 0.5 else ["polars"]
+    if libs is None:
+        libs = list(PEER_LIBS) if q == 0.5 else ["polars"]
     ours("rolling_batch_round", window=min(window, 100), n=1_000, q=q, libs=libs)  # warm-up
     runs: dict = {}
     for _ in range(rounds):
@@ -211,6 +216,31 @@ def loop_rounds(ours: Worker, river: Worker | None, rounds: int, **args) -> dict
     return out
 
 
+def rolling_batch_only(rounds: int, scale: int) -> int:
+    """`accumulate` of RollingQuantile against bottleneck (median) and polars (every q) at
+    each window from 10^2 to 10^6, over 2,000,000 values: the median per-round ratio (peer
+    time / ours, above 1: ours is faster) and its range, printed as a table."""
+    ours = Worker(OURS, peer_path=peers_site_packages())
+    n = 2_000_000 // scale
+    out: dict = {}
+    lines = ["| window | q | ours ms | bottleneck / ours | polars / ours |", "|---|---|---|---|---|"]
+    for w in [max(1, 10**k // scale) for k in range(2, 7)]:
+        for q in (0.5, 0.01, 0.25, 0.99):
+            libs = ["bottleneck", "polars"] if q == 0.5 else ["polars"]
+            res = rolling_batch_rounds(ours, w, n, q, rounds, libs)
+            out[f"{w} {q}"] = res
+            ms = res["ours"]["seconds"] * 1e3 if res["ours"] else None
+            lines.append(
+                f"| {w:,} | {q} | {fmt(ms)} | {fmt_ratio(res.get('bottleneck')) if q == 0.5 else ''} | "
+                f"{fmt_ratio(res.get('polars'))} |"
+            )
+            print(lines[-1], file=sys.stderr)
+    ours.close()
+    (HERE / "results_rolling_batch.json").write_text(json.dumps(out, indent=1))
+    print("\n".join(lines))
+    return 0
+
+
 def fmt(x: float | None, digits: int = 1) -> str:
     return "n/a" if x is None else f"{x:,.{digits}f}"
 
@@ -228,6 +258,10 @@ def main() -> int:
     parser.add_argument(
         "--pickle", action="store_true", help="only the pickle of a full RollingQuantile(10^6), as JSON"
     )
+    parser.add_argument(
+        "--rolling-batch", action="store_true", help="only RollingQuantile.accumulate against the peers"
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of --rolling-batch")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
     if args.pickle:
@@ -238,6 +272,8 @@ def main() -> int:
     if args.dask:
         return section_only(DASK_HEADING, dask_section(run_dask(scale, args.full)))
     ensure_peers()
+    if args.rolling_batch:
+        return rolling_batch_only(args.rounds, scale)
     if args.time_only:
         t = time_windows(scale)
         (HERE / "results_time_windows.json").write_text(json.dumps(t, indent=1))

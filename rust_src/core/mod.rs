@@ -29,6 +29,7 @@ pub mod order_window;
 pub mod params;
 pub mod ptp;
 pub mod rolling_quantile;
+mod sorted_blocks;
 pub mod state;
 pub mod time_window;
 

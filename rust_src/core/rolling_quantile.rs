@@ -61,6 +61,13 @@ impl Univariate for RollingQuantile {
     fn get(&self) -> Option<f64> {
         self.window.quantile(0)
     }
+
+    fn accumulate(&mut self, xs: &[f64]) -> Vec<f64> {
+        let mut out = Vec::with_capacity(xs.len());
+        self.window
+            .accumulate(xs, |qs| out.push(qs.first().copied().unwrap_or(f64::NAN)));
+        out
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -147,6 +154,17 @@ impl Univariate for RollingIQR {
     #[inline]
     fn get(&self) -> Option<f64> {
         Some(self.window.quantile(1)? - self.window.quantile(0)?)
+    }
+
+    fn accumulate(&mut self, xs: &[f64]) -> Vec<f64> {
+        let mut out = Vec::with_capacity(xs.len());
+        self.window.accumulate(xs, |qs| {
+            out.push(match qs {
+                [lo, hi] => hi - lo,
+                _ => f64::NAN,
+            })
+        });
+        out
     }
 }
 
