@@ -28,6 +28,7 @@ pub mod hashable;
 pub mod order_window;
 pub mod params;
 pub mod ptp;
+pub mod ring;
 pub mod rolling_quantile;
 pub mod state;
 pub mod time_window;
