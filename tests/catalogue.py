@@ -118,7 +118,8 @@ class Entry:
     # Built on a class of river.stats._rust_stats whose state is `core::state` bytes. The
     # statistics over hashable values are built on Rust classes too, but their state holds
     # Python objects and pickles as a dict (their `Rs*` classes say so through `__module__`,
-    # "river.stats._rust_stats.hashable"): False for them.
+    # "river.stats._rust_stats.hashable"): False for them. So is Shift, whose Rust ring holds
+    # Python objects ("river.stats._rust_stats.objects").
     rust: bool = True
     # `update(x, t=...)`: a time window, neither Univariate nor Bivariate. Not in ENTRIES (the
     # generic suites feed one value or a pair); tests/test_time_rolling.py holds its suites.

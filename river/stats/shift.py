@@ -1,21 +1,27 @@
 from __future__ import annotations
 
 import collections
+import copy
 import numbers
+import sys
 import typing
 
-from river.stats import base
+from river.stats import _hashable, base
+from river.stats._rust_stats import RsShift
 
 __all__ = ["Shift"]
 
 
-class Shift(base.Univariate):
+class Shift(RsShift, base.Univariate):
     """Shifts a data stream by returning past values.
 
     `get` returns the value seen `amount` updates ago, or `fill_value` while fewer than
     `amount + 1` values have been seen. Any object can be shifted (numbers, None, strings,
-    dicts), which is why this class is plain Python: the values only move through a deque,
-    there is no arithmetic to speed up, and a Rust version would have to hold Python objects.
+    dicts): the values are kept, by reference, in a ring of `amount + 1` slots held in Rust.
+
+    As in River, `buffer` is a deque of the values kept, oldest first; here it is a copy
+    (changing it does not change the statistic). `amount` is read-only, `fill_value` may be
+    changed.
 
     Parameters
     ----------
@@ -66,17 +72,40 @@ class Shift(base.Univariate):
             raise TypeError(f"amount must be an int, got {type(amount).__name__}")
         if amount < 0:
             raise ValueError(f"amount must be >= 0, got {amount}")
-        self.amount: int = int(amount)
-        self.fill_value: typing.Any = fill_value
-        self.buffer: collections.deque = collections.deque(maxlen=self.amount + 1)
+        if amount >= sys.maxsize:
+            raise ValueError(f"amount is too large, got {amount}")
+        self._load(int(amount), fill_value, [])
 
-    def update(self, x) -> None:
-        self.buffer.append(x)
+    @property
+    def buffer(self) -> collections.deque:
+        """The values kept (the last `amount + 1` at most), oldest first (a copy)."""
+        return collections.deque(self._values(), maxlen=self.amount + 1)
 
-    def get(self):
-        if len(self.buffer) > self.amount:
-            return self.buffer[0]
-        return self.fill_value
+    def __repr__(self) -> str:
+        # River's format for numbers; any other value (a string, say) as `str`.
+        return f"{self.__class__.__name__}: {_hashable.format_value(self.get(), self._fmt)}"
+
+    def __getstate__(self) -> dict[str, typing.Any]:
+        return {"amount": self.amount, "fill_value": self.fill_value, "buffer": self.buffer}
+
+    def __setstate__(self, state: dict[str, typing.Any]) -> None:
+        # Also the state of the pure-Python version: its attributes, the same three.
+        with _hashable.loading():
+            amount, buffer = state["amount"], state["buffer"]
+            if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+                raise ValueError(f"invalid pickled state: amount is {amount!r}")
+            if not isinstance(buffer, (collections.deque, list, tuple)):
+                raise TypeError(f"the buffer is a {type(buffer).__name__}")
+            self._load(amount, state["fill_value"], list(buffer))
+
+    def _adopt(self, fitted: Shift) -> None:
+        """`clone(include_attributes=True)`: the fitted values (deep copies, as River's clone
+        copies its attributes) under this object's parameters."""
+        if fitted.amount != self.amount:
+            raise ValueError(
+                f"amount shapes the fitted state: a clone cannot change it ({fitted.amount} to {self.amount})"
+            )
+        self._load(self.amount, self.fill_value, copy.deepcopy(fitted._values()))
 
     @property
     def name(self) -> str:

@@ -16,6 +16,8 @@
 //! keys. The random bits come from a SplitMix64 generator whose state is part of the sketch:
 //! a reloaded sketch continues exactly as the original would.
 
+use std::cell::RefCell;
+
 use serde::{Deserialize, Serialize};
 
 use super::adopt::differs;
@@ -191,6 +193,122 @@ pub struct Kll {
     retained: usize,
     /// Reused buffer for merges into a level (not part of the state).
     scratch: Vec<u64>,
+    /// What `quantile` keeps between calls (not part of the state).
+    reading: RefCell<Reading>,
+}
+
+/// What `Kll::quantile` keeps between calls so that a query after a few updates does not sort
+/// every retained item again: the items of the levels above 0 with their cumulative weights,
+/// which change only when a compaction or a merge touches them, and level 0 sorted, which
+/// updates only append to (new items are inserted into the sorted copy). Every change to the
+/// levels other than an append to level 0 goes through `Kll::levels_changed`, which empties it.
+#[derive(Debug, Default)]
+struct Reading {
+    /// Whether `upper` and `upper_weights` describe the levels above 0.
+    upper_valid: bool,
+    /// The keys of the levels above 0, sorted, and the weight of each key and all before it.
+    upper: Vec<u64>,
+    upper_weights: Vec<u64>,
+    /// The first `level0_seen` items of level 0, sorted.
+    level0: Vec<u64>,
+    level0_seen: usize,
+}
+
+impl Clone for Reading {
+    /// A copy starts empty: the cache is rebuilt on the first query.
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl Reading {
+    fn clear(&mut self) {
+        self.upper_valid = false;
+        self.upper.clear();
+        self.upper_weights.clear();
+        self.level0.clear();
+        self.level0_seen = 0;
+    }
+
+    fn heap_bytes(&self) -> usize {
+        (self.upper.capacity() + self.upper_weights.capacity() + self.level0.capacity()) * 8
+    }
+
+    /// Brings the cache up to date with `levels` (level 0 only appended to since the last
+    /// call, or `clear` was called).
+    fn refresh(&mut self, levels: &[Vec<u64>]) {
+        let (level0, upper) = levels
+            .split_first()
+            .map_or((&[][..], &[][..]), |(l, u)| (&l[..], u));
+        if !self.upper_valid {
+            let mut items: Vec<(u64, u64)> = Vec::new();
+            for (h, level) in upper.iter().enumerate() {
+                let w = 1u64 << (h + 1).min(63);
+                items.extend(level.iter().map(|&x| (x, w)));
+            }
+            items.sort_unstable_by_key(|&(x, _)| x);
+            self.upper.clear();
+            self.upper_weights.clear();
+            let mut total = 0u64;
+            for (x, w) in items {
+                total += w;
+                self.upper.push(x);
+                self.upper_weights.push(total);
+            }
+            self.upper_valid = true;
+        }
+        if self.level0_seen > level0.len() {
+            self.level0.clear();
+            self.level0_seen = 0;
+        }
+        let new = level0.get(self.level0_seen..).unwrap_or(&[]);
+        if new.len() > 8 {
+            self.level0.extend_from_slice(new);
+            self.level0.sort_unstable();
+        } else {
+            for &x in new {
+                let at = self.level0.partition_point(|&y| y <= x);
+                self.level0.insert(at, x);
+            }
+        }
+        self.level0_seen = level0.len();
+    }
+
+    /// The weight of the retained items with a key `<= x`.
+    fn weight_upto(&self, x: u64) -> u64 {
+        let upper = self.upper.partition_point(|&y| y <= x);
+        let upper = upper
+            .checked_sub(1)
+            .and_then(|i| self.upper_weights.get(i))
+            .copied()
+            .unwrap_or(0);
+        upper + self.level0.partition_point(|&y| y <= x) as u64
+    }
+
+    /// `quantile_in` over the sorted view, computed from the two sorted parts: the answer is
+    /// the smallest retained key whose weight-up-to-and-including passes the target (the first
+    /// item of the view whose cumulative weight does lies in the run of that key, whatever the
+    /// order within the run), or the largest key when none does.
+    fn quantile(&self, q: f64, n: u64, inclusive: bool) -> f64 {
+        let target = q * n as f64;
+        let passes = |w: u64| {
+            if inclusive {
+                (w as f64) >= target.ceil()
+            } else {
+                (w as f64) > target
+            }
+        };
+        let first_in = |keys: &[u64]| {
+            keys.get(keys.partition_point(|&x| !passes(self.weight_upto(x))))
+                .copied()
+        };
+        let found = match (first_in(&self.level0), first_in(&self.upper)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let largest = || self.level0.last().copied().max(self.upper.last().copied());
+        found.or_else(largest).map_or(f64::NAN, value)
+    }
 }
 
 impl PartialEq for Kll {
@@ -224,6 +342,7 @@ impl Kll {
             capacity: total_capacity(k, 1),
             retained: 0,
             scratch: Vec::new(),
+            reading: RefCell::default(),
         }
     }
 
@@ -310,6 +429,7 @@ impl Kll {
             capacity,
             retained,
             scratch: Vec::new(),
+            reading: RefCell::default(),
         };
         sketch.refresh_capacities();
         Ok(sketch)
@@ -359,6 +479,7 @@ impl Kll {
         let items: usize = self.levels.iter().map(Vec::capacity).sum();
         (items + self.scratch.capacity()) * 8
             + self.levels.capacity() * std::mem::size_of::<Vec<u64>>()
+            + self.reading.try_borrow().map_or(0, |r| r.heap_bytes())
     }
 
     /// Adds one value (not NaN).
@@ -450,6 +571,7 @@ impl Kll {
     /// items, a compaction sorts a few dozen keys at once and comes every `k/8` values or so.
     #[inline(never)]
     fn compress_one(&mut self) {
+        self.levels_changed();
         let num_levels = self.levels.len();
         let len = |h: usize| self.levels.get(h).map_or(0, Vec::len);
         let cap = |h: usize| self.caps.get(h).copied().unwrap_or(MIN_LEVEL_WIDTH);
@@ -550,9 +672,15 @@ impl Kll {
         self.retained -= moved;
     }
 
+    /// Empties what `quantile` keeps: for every change to the levels but an append to level 0.
+    fn levels_changed(&mut self) {
+        self.reading.get_mut().clear();
+    }
+
     /// Merges the sorted `items` into level `height` (which exists); `retained` is the
     /// caller's to update.
     fn merge_into(&mut self, height: usize, items: &[u64]) {
+        self.levels_changed();
         let mut scratch = std::mem::take(&mut self.scratch);
         if let Some(level) = self.levels.get_mut(height) {
             merge_sorted(level, items, &mut scratch);
@@ -569,6 +697,7 @@ impl Kll {
         if other.n == 0 {
             return Ok(());
         }
+        self.levels_changed();
         if let Some(level0) = other.levels.first() {
             self.insert_keys(level0);
         }
@@ -614,9 +743,22 @@ impl Kll {
     /// the first retained item whose cumulative weight exceeds `q n` (exclusive, the order
     /// statistic at index `floor(q n)` while the sketch is exact), or reaches `ceil(q n)`
     /// (inclusive).
+    ///
+    /// The query after each update of a stream costs O(log^2 retained) plus the insertion of
+    /// the new items into a sorted copy of level 0, not a sort of every retained item: see
+    /// `Reading`. The answer is the same as `quantiles`'.
     pub fn quantile(&self, q: f64, inclusive: bool) -> Option<f64> {
-        self.quantiles(&[q], inclusive)
-            .and_then(|v| v.first().copied())
+        if self.n == 0 {
+            return None;
+        }
+        // Only a query borrows the cache, and a query does not call another one.
+        let Ok(mut reading) = self.reading.try_borrow_mut() else {
+            return self
+                .quantiles(&[q], inclusive)
+                .and_then(|v| v.first().copied());
+        };
+        reading.refresh(&self.levels);
+        Some(reading.quantile(q, self.n, inclusive))
     }
 
     /// `quantile` for several ranks, building the sorted view once.
@@ -1252,5 +1394,53 @@ mod tests {
         }
         assert_eq!(a, b);
         assert_ne!(a.sketch, c.sketch);
+    }
+
+    /// `quantile` (from the kept sorted parts) against `quantiles` (a full sorted view) for
+    /// several ranks, both rules, bit for bit.
+    fn check_quantile_reads(s: &Kll) {
+        for q in [0.0, 1e-9, 0.01, 0.25, 0.5, 0.5 + 1e-12, 0.75, 0.99, 1.0] {
+            for inclusive in [false, true] {
+                let fast = s.quantile(q, inclusive).map(f64::to_bits);
+                let full = s.quantiles(&[q], inclusive).map(|v| v[0].to_bits());
+                assert_eq!(fast, full, "q {q} inclusive {inclusive} n {}", s.n());
+            }
+        }
+    }
+
+    #[test]
+    fn quantile_after_each_update_equals_the_full_sorted_view() {
+        // Ties (few distinct values), signed zeros, a sorted run, then enough values for
+        // compactions at every level and the sampling of level 0 (k = 8: past 2^17 values).
+        let mut data: Vec<f64> = lcg(5, 3_000)
+            .iter()
+            .map(|x| (x * 7.0).floor() - 3.0)
+            .collect();
+        data.extend([0.0, -0.0, -0.0, 0.0]);
+        data.extend((0..500).map(f64::from));
+        data.extend(lcg(6, 140_000));
+        let mut s = Kll::new(8, 1);
+        assert_eq!(s.quantile(0.5, false), None);
+        for (i, &x) in data.iter().enumerate() {
+            s.update(x);
+            if i < 5_000 || i % 997 == 0 {
+                check_quantile_reads(&s);
+            }
+        }
+        // Batches, merges and a reload change the levels other than by appends to level 0.
+        let mut other = Kll::new(8, 2);
+        other.update_many(&lcg(7, 5_000));
+        let mut t = Kll::new(8, 3);
+        for chunk in lcg(8, 3_000).chunks(37) {
+            t.update_many(chunk);
+            check_quantile_reads(&t);
+            t.merge(&other).unwrap();
+            check_quantile_reads(&t);
+            t.update(0.5);
+            check_quantile_reads(&t);
+        }
+        let copy = t.clone();
+        check_quantile_reads(&copy);
+        assert_eq!(copy, t);
     }
 }

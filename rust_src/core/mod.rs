@@ -28,6 +28,7 @@ pub mod hashable;
 pub mod order_window;
 pub mod params;
 pub mod ptp;
+pub mod ring;
 pub mod rolling_quantile;
 mod sorted_blocks;
 pub mod state;

@@ -64,10 +64,18 @@ impl MethodDef {
     }
 }
 
-/// The first class of this extension module in `cls`'s method resolution order.
+/// The first class of this extension module in `cls`'s method resolution order (classes
+/// whose state holds Python objects say so with a submodule, `river.stats._rust_stats.objects`).
 fn nearest_native<'py>(cls: &Bound<'py, PyType>) -> PyResult<Option<Bound<'py, PyAny>>> {
     for t in cls.getattr("__mro__")?.cast_into::<PyTuple>()?.iter() {
-        if t.getattr("__module__")?.eq(MODULE)? {
+        let module = t.getattr("__module__")?;
+        let Ok(module) = module.extract::<&str>() else {
+            continue;
+        };
+        if module
+            .strip_prefix(MODULE)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        {
             return Ok(Some(t));
         }
     }

@@ -18,6 +18,7 @@ mod hashable;
 mod kll;
 mod moments;
 mod shape;
+mod shift;
 mod sketches;
 mod time_windows;
 
@@ -29,6 +30,7 @@ fn _rust_stats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<rolling::RsRollingIQR>()?;
     moments::register(m)?;
     shape::register(m)?;
+    shift::register(m)?;
     extrema::register(m)?;
     hashable::register(m)?;
     sketches::register(m)?;
