@@ -530,10 +530,13 @@ def dask_cluster(n: int, partitions: int, rolling_n: int, window: int, repeat: i
 
     The reduce: Mean, Var and the KLL median through `river.dask.fit`, and Dask's `mean()`,
     `var()` and `quantile(0.5)`, over `n` normal values in `partitions` partitions, shuffled and
-    sorted; data persisted on the workers before timing. Each side alone (best of `repeat`),
-    then both in one `dask.compute`. Rank errors against the exact ranks of the data.
-    The rolling median over `rolling_n` values: `river.dask.rolling` against Dask's
-    `Series.rolling(window).quantile(0.5)`, and ours against one process's `accumulate`.
+    sorted; data persisted on the workers before timing. Ours alone, Dask's alone and both in
+    one `dask.compute`, timed in turn in each of `repeat` rounds after a warm-up, so that a
+    burst of load from other jobs falls on every side alike: best time of each and the median
+    of the per-round ratios Dask's / ours. Rank errors against the exact ranks of the data.
+    The rolling median over `rolling_n` values: `river.dask.rolling` (both paths) against
+    Dask's `Series.rolling(window).quantile(0.5)`, in turn likewise, and ours against one
+    process's `accumulate`.
     """
     import logging
 
@@ -564,17 +567,26 @@ def dask_cluster(n: int, partitions: int, rolling_n: int, window: int, repeat: i
     ):
         fresh = iter(range(10**9))
 
-        def timed(fn) -> tuple[float, object]:
-            """Best of `repeat` after a warm-up. `fn` gets a fresh view of the data each call
-            (a renamed Series: new task keys), so no call reuses results the cluster still holds."""
-            result = fn(f"x{next(fresh)}")  # warm-up: the workers import river and dask's pieces
-            best = float("inf")
+        def in_turn(**fns) -> tuple[dict, dict, list[dict]]:
+            """Each of `fns` once to warm up, then all of them in turn in each of `repeat`
+            rounds: best times, last results and the times of each round. A function gets a
+            fresh view of the data each call (a renamed Series: new task keys), so no call
+            reuses results the cluster still holds."""
+            results = {key: fn(f"x{next(fresh)}") for key, fn in fns.items()}  # workers import
+            rounds = []
             for _ in range(repeat):
-                name = f"x{next(fresh)}"
-                t = time.perf_counter()
-                result = fn(name)
-                best = min(best, time.perf_counter() - t)
-            return best, result
+                times = {}
+                for key, fn in fns.items():
+                    name = f"x{next(fresh)}"
+                    t = time.perf_counter()
+                    results[key] = fn(name)
+                    times[key] = time.perf_counter() - t
+                rounds.append(times)
+            best = {key: min(r[key] for r in rounds) for key in fns}
+            return best, results, rounds
+
+        def median_ratio(rounds: list[dict], theirs: str, ours: str) -> float:
+            return float(np.median([r[theirs] / r[ours] for r in rounds]))
 
         def rank_error(sorted_data: np.ndarray, v: float, q: float = 0.5) -> float:
             lo = np.searchsorted(sorted_data, v, side="left") / len(sorted_data)
@@ -588,24 +600,24 @@ def dask_cluster(n: int, partitions: int, rolling_n: int, window: int, repeat: i
         for order, values in (("shuffled", data), ("sorted", sorted_data)):
             s = dd.from_pandas(pd.Series(values, name="x"), npartitions=partitions, sort=False).persist()
             distributed.wait(s)
-            t_ours, (mean, var, median) = timed(  # type: ignore[misc]
-                lambda name, s=s: rd.fit(statistics, s.rename(name)).compute()
-            )
-            t_theirs, (d_mean, d_var, d_median) = timed(  # type: ignore[misc]
-                lambda name, s=s: dask.compute(
+            best, results, rounds = in_turn(
+                ours=lambda name, s=s: rd.fit(statistics, s.rename(name)).compute(),
+                dask=lambda name, s=s: dask.compute(
                     *(lambda r: (r.mean(), r.var(), r.quantile(0.5)))(s.rename(name))
-                )
-            )
-            t_both, _ = timed(
-                lambda name, s=s: dask.compute(
+                ),
+                both=lambda name, s=s: dask.compute(
                     *(lambda r: (rd.fit(statistics, r), r.mean(), r.var(), r.quantile(0.5)))(s.rename(name))
-                )
+                ),
             )
+            mean, var, median = results["ours"]  # type: ignore[misc]
+            d_mean, d_var, d_median = results["dask"]  # type: ignore[misc]
             exact_mean, exact_var = float(np.mean(values)), float(np.var(values, ddof=1))
             out["reduce"][order] = {
-                "ours_s": t_ours,
-                "dask_s": t_theirs,
-                "both_s": t_both,
+                "ours_s": best["ours"],
+                "dask_s": best["dask"],
+                "both_s": best["both"],
+                "ratio": median_ratio(rounds, "dask", "ours"),
+                "rounds": rounds,
                 "ours_mean_rel": abs(mean.get() - exact_mean) / abs(exact_mean),
                 "dask_mean_rel": abs(float(d_mean) - exact_mean) / abs(exact_mean),
                 "ours_var_rel": abs(var.get() - exact_var) / exact_var,
@@ -620,30 +632,34 @@ def dask_cluster(n: int, partitions: int, rolling_n: int, window: int, repeat: i
         # Persisted, Dask no longer knows the lengths: rolling() takes the chain; told them
         # (counted once, as a user would), it takes map_overlap.
         lengths = s.map_partitions(len).compute().tolist()
-        t_chain, chained = timed(
-            lambda name: rd.rolling(s.rename(name), stats.RollingQuantile(0.5, window_size=window)).compute()
-        )
-        t_ours, ours = timed(
-            lambda name: rd.rolling(
+        best, results, rounds = in_turn(
+            chain=lambda name: rd.rolling(
+                s.rename(name), stats.RollingQuantile(0.5, window_size=window)
+            ).compute(),
+            ours=lambda name: rd.rolling(
                 s.rename(name), stats.RollingQuantile(0.5, window_size=window), lengths=lengths
-            ).compute()
+            ).compute(),
+            dask=lambda name: s.rename(name).rolling(window).quantile(0.5).compute(),
         )
-        t_theirs, theirs = timed(lambda name: s.rename(name).rolling(window).quantile(0.5).compute())
+        chained, ours, theirs = results["chain"], results["ours"], results["dask"]
         t = time.perf_counter()
         one = stats.RollingQuantile(0.5, window_size=window).accumulate(x)
         t_one = time.perf_counter() - t
         ours_v, theirs_v = ours.to_numpy(), theirs.to_numpy()
         full = slice(window - 1, None)  # Dask's rolling gives NaN until the window is full
         out["rolling"] = {
-            "ours_s": t_ours,
-            "chain_s": t_chain,
-            "dask_s": t_theirs,
+            "ours_s": best["ours"],
+            "chain_s": best["chain"],
+            "dask_s": best["dask"],
+            "ratio": median_ratio(rounds, "dask", "ours"),
+            "rounds": rounds,
             "one_process_s": t_one,
             "chain_equals_one_process": bool((chained.to_numpy() == one).all()),
             "ours_equals_one_process": bool((ours_v == one).all()),
             "equal_to_dask_fraction": float(np.mean(ours_v[full] == theirs_v[full])),
             "max_abs_diff_to_dask": float(np.max(np.abs(ours_v[full] - theirs_v[full]))),
         }
+    out["load_average_end"] = os.getloadavg()[0]
     return out
 
 

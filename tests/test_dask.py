@@ -81,6 +81,66 @@ def test_fit_matches_one_process(client, npartitions, order):
     assert worst_rank_error(kll, x) < KLL_BOUND
 
 
+@pytest.mark.parametrize("order", ["shuffled", "sorted"])
+def test_fit_moments_of_long_partitions(client, order):
+    """Partitions of MOMENTS_AT values or more: Mean, Var and SEM from numpy's sums, as exact
+    as one process's update_many or more, and the same state (n, mean, ddof) as theirs."""
+    x = np.random.default_rng(3).normal(1e3, 1.0, 8 * rd.MOMENTS_AT)  # a large mean: cancellation
+    if order == "sorted":
+        x = np.sort(x)
+    exact = [float(v) for v in (np.mean(np.float128(x)), np.var(np.float128(x), ddof=1))]
+    assert rd._moments(stats.Var(), x) is not None  # the numpy path is the one tested here
+    assert rd._moments(stats.Var(), x[: rd.MOMENTS_AT - 1]) is None
+    assert rd._moments(stats.KLLQuantile(0.5), x) is None
+    templates = [stats.Mean(), stats.Var(), stats.Var(ddof=3), stats.SEM(ddof=2)]
+    fitted = compute(client, rd.fit(templates, series(x, 4)))
+    one = [t.clone() for t in templates]
+    for stat in one:
+        stat.update_many(x)
+    for mine, theirs in zip(fitted, one, strict=True):
+        assert type(mine) is type(theirs) and mine.n == theirs.n == len(x)
+        assert mine.get() == pytest.approx(theirs.get(), rel=1e-12)
+    mean, var = fitted[0], fitted[1]
+    assert abs(mean.get() - exact[0]) <= abs(one[0].get() - exact[0]) + 1e-15 * exact[0]
+    assert abs(var.get() - exact[1]) <= abs(one[1].get() - exact[1]) + 1e-15 * exact[1]
+    assert var.mean.get() == mean.get() and fitted[2].ddof == 3 and fitted[3].ddof == 2
+    # A statistic read from a long partition is still an ordinary one: it updates and merges.
+    var.update(5.0)
+    one[1].update(5.0)
+    assert var.get() == pytest.approx(one[1].get(), rel=1e-12)
+
+
+def test_fit_moments_of_long_partitions_bad_values(client):
+    """A long partition holding a NaN fails as update_many does; infinities and a Var with
+    ddof >= n take update_many's path, so the result is update_many's, to the bit."""
+    x = np.arange(2.0 * rd.MOMENTS_AT)
+    x[rd.MOMENTS_AT + 5] = np.nan  # in partition 1 of 2
+    with pytest.raises(
+        ValueError, match=r"partition 1 of 2: Var refused the data: element 5 of the input is NaN"
+    ):
+        compute(client, rd.fit([stats.Var()], series(x, 2)))
+    cases = [([np.inf], stats.Mean()), ([np.inf, -np.inf], stats.Mean())]
+    cases += [(bad, stats.Var()) for bad in ([np.inf], [np.inf, -np.inf], [1e308, -1e308])]
+    for bad, template in cases:
+        y = np.arange(float(rd.MOMENTS_AT))
+        y[: len(bad)] = bad
+        (mine,) = compute(client, rd.fit([template], series(y, 1)))
+        theirs = template.clone()
+        theirs.update_many(y)
+        assert np.array_equal([mine.get(), mine.n], [theirs.get(), theirs.n], equal_nan=True), bad
+    # Squares that overflow do not touch the mean, which numpy's sums get right (West's
+    # update overflows on 1e308 - (-1e308) and gives NaN).
+    y[:2] = [1e308, -1e308]
+    (mean,) = compute(client, rd.fit([stats.Mean()], series(y, 1)))
+    assert mean.get() == pytest.approx(np.mean(y), rel=1e-12)
+    y = np.arange(float(rd.MOMENTS_AT))
+    template = stats.Var(ddof=rd.MOMENTS_AT)
+    (mine,) = compute(client, rd.fit([template], series(y, 1)))
+    theirs = template.clone()
+    theirs.update_many(y)
+    assert (mine.get(), mine.n) == (theirs.get(), theirs.n)
+
+
 def test_fit_bag_array_and_column(client):
     x = np.random.default_rng(1).exponential(size=5_000)
     frame = dd.from_pandas(pd.DataFrame({"x": x, "y": -x}), npartitions=7)
