@@ -129,7 +129,7 @@ def batch_list(xs: typing.Iterable, what: str = "input") -> list:
 _NATIVE_DTYPES = (np.dtype(np.float64), np.dtype(np.int64))
 
 
-def is_native_array(xs: typing.Any) -> bool:
+def is_native_array(xs: typing.Any) -> typing.TypeGuard[np.ndarray]:
     """Whether `xs` is a 1-D float64 or int64 array (native byte order), read in Rust."""
     return type(xs) is np.ndarray and xs.ndim == 1 and xs.dtype in _NATIVE_DTYPES
 

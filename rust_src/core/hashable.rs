@@ -1002,6 +1002,40 @@ mod tests {
                 r.window().copied().collect(),
             );
             assert_eq!(rebuilt.map(|b| b.get().copied()), Some(r.get().copied()));
+            // In batches, short (the order kept along) and long (rebuilt at the end).
+            let mut b = RollingMode::<u8, RandomState>::new(w);
+            let mut at = 0;
+            for len in [1, 2, 30, 3, 500, 1, 2463] {
+                let batch = xs.get(at..at + len).unwrap_or_default();
+                let mut it = batch.iter();
+                let done: Result<(), ()> =
+                    b.update_batch(len, |tally| Ok(it.next().map(|x| (tally.find(x), *x))));
+                assert_eq!(done, Ok(()));
+                at += len;
+                assert_eq!(
+                    b.get().copied(),
+                    got.get(at - 1).copied().flatten(),
+                    "{w} {at}"
+                );
+                assert_eq!(
+                    b.tally().items(),
+                    {
+                        let mut r = RollingMode::<u8, RandomState>::new(w);
+                        xs.get(..at)
+                            .unwrap_or_default()
+                            .iter()
+                            .for_each(|x| r.update(x));
+                        r.tally()
+                            .items()
+                            .into_iter()
+                            .map(|(k, c)| (*k, c))
+                            .collect::<Vec<_>>()
+                    }
+                    .iter()
+                    .map(|(k, c)| (k, *c))
+                    .collect::<Vec<_>>()
+                );
+            }
         }
     }
 

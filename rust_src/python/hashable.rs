@@ -353,15 +353,86 @@ impl<'py> ArrayKeys<'py> {
     }
 }
 
-/// The values of a list: each plain value (`is_plain`) is looked up first where a value of
-/// its hash was last found, and compared there without the generic `==`; other values are
-/// looked up as by `update`.
-#[derive(Default)]
+/// The values of a list: each plain value (`is_plain`) is looked up first where the last
+/// value of its hash (or of one sharing its place in a small table) was found, and compared
+/// there without the generic `==`; other values are looked up as by `update`.
 struct ListKeys {
-    hints: IntMap<Hint>,
+    seen: Vec<Option<Seen>>,
+    shift: u32,
+}
+
+/// Where a plain value of hash `hash` was found, and, when the value counted there is an
+/// ASCII str, its characters (owned by the tally's key, alive while the hint is valid).
+#[derive(Clone, Copy)]
+struct Seen {
+    hash: isize,
+    hint: Hint,
+    ascii: Option<(*const u8, usize)>,
+}
+
+/// The characters of `p`, when it is an exact str of ASCII characters only.
+///
+/// # Safety
+///
+/// A live object, while attached. For a str of other characters, CPython keeps its UTF-8 form
+/// (the size of its text) with it from then on: called on a counted key, once per batch.
+unsafe fn ascii_chars(p: *mut ffi::PyObject) -> Option<(*const u8, usize)> {
+    // SAFETY: the caller's contract.
+    unsafe {
+        if ffi::PyUnicode_CheckExact(p) == 0 {
+            return None;
+        }
+        let mut size: ffi::Py_ssize_t = 0;
+        let chars = ffi::PyUnicode_AsUTF8AndSize(p, &mut size);
+        if chars.is_null() {
+            ffi::PyErr_Clear(); // lone surrogates have no UTF-8 form
+            return None;
+        }
+        // As many bytes as characters: all ASCII.
+        (ffi::PyUnicode_GetLength(p) == size).then_some((chars.cast(), size.unsigned_abs()))
+    }
+}
+
+/// Whether `p`, a plain value, is the ASCII str `chars`. A str of as many characters is
+/// read as UTF-8, which for an ASCII str is its own storage (nothing made); one of other
+/// characters gets here only when its hash and length are those of `chars`.
+///
+/// # Safety
+///
+/// A live object and characters alive, while attached.
+#[inline]
+unsafe fn is_ascii_str(p: *mut ffi::PyObject, (chars, len): (*const u8, usize)) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe {
+        if ffi::PyUnicode_CheckExact(p) == 0 || ffi::PyUnicode_GetLength(p).unsigned_abs() != len {
+            return false;
+        }
+        let mut size: ffi::Py_ssize_t = 0;
+        let mine = ffi::PyUnicode_AsUTF8AndSize(p, &mut size);
+        if mine.is_null() {
+            ffi::PyErr_Clear();
+            return false;
+        }
+        size.unsigned_abs() == len
+            && std::slice::from_raw_parts(mine.cast::<u8>(), len)
+                == std::slice::from_raw_parts(chars, len)
+    }
 }
 
 impl ListKeys {
+    /// For a batch of `len` values: a table of about `len` places, from 16 to 4096.
+    fn new(len: usize) -> Self {
+        let size = len.clamp(16, 4096).next_power_of_two();
+        Self {
+            seen: vec![None; size],
+            shift: 64 - size.trailing_zeros(),
+        }
+    }
+
+    fn place(&self, hash: isize) -> usize {
+        ((hash as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
     /// The key of `x` and where it is counted in `tally`.
     fn find(&mut self, tally: &Tl, x: &Bound<'_, PyAny>) -> PyResult<(PyKey, Option<u32>)> {
         let p = x.as_ptr();
@@ -371,47 +442,113 @@ impl ListKeys {
             let found = find(tally, &key)?;
             return Ok((key, found));
         }
+        // SAFETY: as above; the hash of a plain value never fails.
+        let hash = unsafe { ffi::PyObject_Hash(p) };
         let key = PyKey {
             obj: x.clone().unbind(),
-            hash: hash_of(x, &|| format!("x must be hashable, got {}", type_name(x)))?,
+            hash,
         };
-        let hint = self.hints.get(&(key.hash as u64)).copied();
-        if let Some(slot) = hint.and_then(|h| h.valid(tally)) {
-            if let Some(counted) = tally.key(slot) {
-                let q = counted.obj.as_ptr();
-                // SAFETY: live objects, both plain: comparing them runs no Python code.
-                let equal = p == q
-                    || unsafe { str_eq(p, q) }.unwrap_or_else(|| unsafe {
-                        ffi::PyObject_RichCompareBool(p, q, ffi::Py_EQ) == 1
-                    });
+        let place = self.place(hash);
+        if let Some(Some(seen)) = self.seen.get(place) {
+            if let Some(slot) = (seen.hash == hash)
+                .then(|| seen.hint.valid(tally))
+                .flatten()
+            {
+                // SAFETY: live objects (the counted key is the tally's, its characters too,
+                // while the hint is valid), both plain: comparing them runs no Python code.
+                let equal = match seen.ascii {
+                    Some(chars) => unsafe { is_ascii_str(p, chars) },
+                    None => tally.key(slot).is_some_and(|counted| {
+                        let q = counted.obj.as_ptr();
+                        p == q || unsafe { plain_eq(p, q) }
+                    }),
+                };
                 if equal {
                     return Ok((key, Some(slot)));
                 }
             }
         }
         let found = find(tally, &key)?;
-        if let Some(hint) = found.and_then(|at| Hint::of(tally, at)) {
-            self.hints.insert(key.hash as u64, hint);
+        if let (Some(hint), Some(entry)) = (
+            found.and_then(|at| Hint::of(tally, at)),
+            self.seen.get_mut(place),
+        ) {
+            let counted = tally.key(hint.slot).map(|k| k.obj.as_ptr());
+            *entry = Some(Seen {
+                hash,
+                hint,
+                // SAFETY: a live object (the tally's key); attached.
+                ascii: counted.and_then(|q| unsafe { ascii_chars(q) }),
+            });
         }
         Ok((key, found))
+    }
+}
+
+/// Whether two plain values (`is_plain`) are equal.
+///
+/// # Safety
+///
+/// Live objects, while attached.
+unsafe fn plain_eq(a: *mut ffi::PyObject, b: *mut ffi::PyObject) -> bool {
+    // SAFETY: the caller's contract.
+    if let Some(equal) = unsafe { str_eq(a, b) } {
+        return equal;
+    }
+    // SAFETY: as above.
+    match unsafe { ffi::PyObject_RichCompareBool(a, b, ffi::Py_EQ) } {
+        1 => true,
+        0 => false,
+        _ => {
+            // Not for numbers and strs; should it happen, the lookup decides.
+            // SAFETY: attached.
+            drop(PyErr::take(unsafe { Python::assume_attached() }));
+            false
+        }
     }
 }
 
 /// TypeError naming the first element of `items` that is not hashable (so that a batch
 /// counts nothing unless all its values can be counted).
 fn check_hashable(items: &Bound<'_, PyList>, what: &str) -> PyResult<()> {
-    for (i, x) in items.iter().enumerate() {
-        // SAFETY: a live object; attached.
-        if !unsafe { is_plain(x.as_ptr()) } {
-            key_of(&x, &|| {
-                format!(
-                    "element {i} of the {what} is not hashable ({})",
-                    type_name(&x)
-                )
-            })?;
+    // The length is read again after a value that is not plain: its `__hash__` may be written
+    // in Python and change the list.
+    let (mut i, mut len) = (0, items.len());
+    while i < len {
+        // SAFETY: `i` is within the list (nothing runs Python code between the length and
+        // here); the item is borrowed from the list and only looked at.
+        let plain = unsafe {
+            let p = ffi::PyList_GetItem(items.as_ptr(), i as ffi::Py_ssize_t);
+            !p.is_null() && is_plain(p)
+        };
+        i += 1;
+        if plain {
+            continue;
         }
+        let i = i - 1;
+        let x = items.get_item(i)?;
+        key_of(&x, &|| {
+            format!(
+                "element {i} of the {what} is not hashable ({})",
+                type_name(&x)
+            )
+        })?;
+        len = items.len();
     }
     Ok(())
+}
+
+/// Item `i` of `items`, None past its end.
+#[inline]
+fn list_item<'py>(items: &Bound<'py, PyList>, i: usize) -> Option<Bound<'py, PyAny>> {
+    if i >= items.len() {
+        return None;
+    }
+    // SAFETY: `i` is within the list; the borrowed item becomes an owned reference at once.
+    unsafe {
+        let p = ffi::PyList_GetItem(items.as_ptr(), i as ffi::Py_ssize_t);
+        (!p.is_null()).then(|| Bound::from_borrowed_ptr(items.py(), p))
+    }
 }
 
 /// A 1-D float64 or int64 array, read natively; None for another array.
@@ -546,7 +683,9 @@ impl Counts for RM {
         len: usize,
         mut next: impl FnMut(&Tl) -> PyResult<Option<(PyKey, Option<u32>)>>,
     ) -> PyResult<()> {
-        self.update_batch(len, |tally| Ok(next(tally)?.map(|(key, found)| (found, key))))
+        self.update_batch(len, |tally| {
+            Ok(next(tally)?.map(|(key, found)| (found, key)))
+        })
     }
 }
 
@@ -588,11 +727,11 @@ fn count_array(core: &mut impl Counts, xs: &Bound<'_, PyAny>) -> PyResult<()> {
 /// first `==` that raises.
 fn count_list(core: &mut impl Counts, items: &Bound<'_, PyList>) -> PyResult<()> {
     check_hashable(items, "input")?;
-    let mut keys = ListKeys::default();
+    let mut keys = ListKeys::new(items.len());
     let mut i = 0;
     core.count_batch(items.len(), |tally| {
         // By index, as the list stands: an `==` written in Python may have changed it.
-        let Ok(x) = items.get_item(i) else {
+        let Some(x) = list_item(items, i) else {
             return Ok(None);
         };
         i += 1;
@@ -966,10 +1105,10 @@ impl RsChiSquared {
     fn _update_lists(&mut self, xs: &Bound<'_, PyList>, ys: &Bound<'_, PyList>) -> PyResult<()> {
         check_hashable(xs, "first input")?;
         check_hashable(ys, "second input")?;
-        let (mut kx, mut ky) = (ListKeys::default(), ListKeys::default());
+        let (mut kx, mut ky) = (ListKeys::new(xs.len()), ListKeys::new(ys.len()));
         // By index, as the lists stand: an `==` written in Python may have changed them.
         for i in 0.. {
-            let (Ok(x), Ok(y)) = (xs.get_item(i), ys.get_item(i)) else {
+            let (Some(x), Some(y)) = (list_item(xs, i), list_item(ys, i)) else {
                 break;
             };
             let (x, fx) = kx.find(self.inner.x_totals(), &x)?;
