@@ -392,14 +392,19 @@ impl<K: Hash + Eq + Clone, S: BuildHasher + Default + Clone> RollingMode<K, S> {
             }
         }
         if !ordered {
-            self.order = self
-                .tally
-                .ordered()
-                .into_iter()
-                .map(|at| self.entry(at))
-                .collect();
+            self.reorder();
         }
         out
+    }
+
+    /// Rebuilds the order of the values by (count, entry) from the counts.
+    fn reorder(&mut self) {
+        self.order = self
+            .tally
+            .ordered()
+            .into_iter()
+            .map(|at| self.entry(at))
+            .collect();
     }
 
     /// One update; `ordered`: whether `order` is kept up to date.
@@ -478,12 +483,7 @@ impl<K: Hash + Eq + Clone, S: BuildHasher + Default + Clone> RollingMode<K, S> {
         {
             return None;
         }
-        out.order = out
-            .tally
-            .ordered()
-            .into_iter()
-            .map(|at| out.entry(at))
-            .collect();
+        out.reorder();
         Some(out)
     }
 
