@@ -21,6 +21,7 @@ __all__ = [
     "NAN",
     "batch_list",
     "is_nan",
+    "is_native_array",
     "nan_key",
     "nan_keys_merged",
     "paired_lists",
@@ -124,11 +125,20 @@ def batch_list(xs: typing.Iterable, what: str = "input") -> list:
         raise TypeError(f"update_many takes an iterable of values, got {type(xs).__name__}") from None
 
 
+# The arrays read in Rust as they are (one Python number per distinct value).
+_NATIVE_DTYPES = (np.dtype(np.float64), np.dtype(np.int64))
+
+
+def is_native_array(xs: typing.Any) -> typing.TypeGuard[np.ndarray]:
+    """Whether `xs` is a 1-D float64 or int64 array (native byte order), read in Rust."""
+    return type(xs) is np.ndarray and xs.ndim == 1 and xs.dtype in _NATIVE_DTYPES
+
+
 def update_many(stat: typing.Any, xs: typing.Iterable) -> None:
-    """`stat.update_many(xs)` for Mode, RollingMode and Entropy: a 1-D float64 array goes to
-    Rust as it is (one Python float per distinct value), anything else as a list."""
-    if type(xs) is np.ndarray and xs.dtype == np.float64 and xs.ndim == 1:
-        stat._update_floats(xs)
+    """`stat.update_many(xs)` for Mode, RollingMode and Entropy: a 1-D float64 or int64 array
+    goes to Rust as it is, anything else as a list."""
+    if is_native_array(xs):
+        stat._update_array(xs)
     else:
         stat._update_list(batch_list(xs))
 

@@ -173,7 +173,10 @@ class ChiSquared(RsChiSquared, base.Bivariate):
 
     def update_many(self, xs: typing.Iterable, ys: typing.Iterable) -> None:
         """Update with every pair of `xs` and `ys`, in order; both are checked first."""
-        self._update_lists(*_hashable.paired_lists(xs, ys))
+        if _hashable.is_native_array(xs) and _hashable.is_native_array(ys):
+            self._update_arrays(xs, ys)
+        else:
+            self._update_lists(*_hashable.paired_lists(xs, ys))
 
     def accumulate(self, xs: typing.Iterable, ys: typing.Iterable) -> np.ndarray:
         """Update with every pair and return the statistic after each one (float64)."""

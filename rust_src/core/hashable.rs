@@ -6,11 +6,43 @@
 //!
 //! Every update is split in two: a lookup (`Tally::find`), then the change. Between the two
 //! the caller is asked (`ok`) whether the lookup may be trusted: a Python `__eq__` can raise,
-//! and then nothing must change.
+//! and then nothing must change. The `update_found` methods take the lookup's result from the
+//! caller, which may know it without asking the hash map (a batch remembers where each of its
+//! values was found: a slot names the same key for as long as its `stamp` is unchanged).
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::hash::{BuildHasher, Hash};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+
+/// The hasher of the table's cells, keyed by a pair of slot numbers (small, dense integers
+/// chosen here, not by the input), and of other integer keys: a multiply, far cheaper than
+/// SipHash.
+#[derive(Clone, Copy, Default)]
+pub struct SlotsHasher(u64);
+
+impl Hasher for SlotsHasher {
+    fn finish(&self) -> u64 {
+        // Folded multiply: every bit of the input reaches the low bits the table indexes by.
+        let m = u128::from(self.0) * 0x9E37_79B9_7F4A_7C15;
+        (m as u64) ^ ((m >> 64) as u64)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.0 = self.0.rotate_left(32) ^ u64::from(i);
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.0 ^= i;
+    }
+}
+
+type Cells = HashMap<(u32, u32), Cell, BuildHasherDefault<SlotsHasher>>;
 
 /// One counted key: its count and the time it entered the tally (its place in the order of
 /// first sight, as a Python dict's insertion order).
@@ -207,13 +239,19 @@ impl<K: Hash + Eq + Clone, S: BuildHasher + Default + Clone> Mode<K, S> {
         if !ok() {
             return false;
         }
+        self.update_found(found, key);
+        true
+    }
+
+    /// Counts `key`, found at `found` (what `self.tally().find(key)` gives).
+    #[inline]
+    pub fn update_found(&mut self, found: Option<u32>, key: &K) {
         let at = match found {
             Some(at) => at,
-            None if self.full() => return true,
+            None if self.full() => return,
             None => self.tally.insert(key.clone()),
         };
         self.bumped(at, 1);
-        true
     }
 
     pub fn update(&mut self, key: &K) {
@@ -318,15 +356,74 @@ impl<K: Hash + Eq + Clone, S: BuildHasher + Default + Clone> RollingMode<K, S> {
     /// Adds `key`, unless `ok()` says the lookup failed; whether anything changed.
     #[inline]
     pub fn update_checked(&mut self, key: &K, ok: impl FnOnce() -> bool) -> bool {
-        let mut found = self.tally.find(key);
+        let found = self.tally.find(key);
         if !ok() {
             return false;
         }
+        self.step(found, key, true);
+        true
+    }
+
+    /// Adds `key`, found at `found` (what `self.tally().find(key)` gives).
+    #[inline]
+    pub fn update_found(&mut self, found: Option<u32>, key: &K) {
+        self.step(found, key, true);
+    }
+
+    /// Adds a batch of `len` values, each given by `next` from the current counts as (where
+    /// it was found, the key), until `next` gives None or fails. When the batch is at least as
+    /// long as the counts, the order of the values by count is not kept along the way but
+    /// rebuilt once at the end (also after a failure), in O(d log d) for d distinct values.
+    pub fn update_batch<E>(
+        &mut self,
+        len: usize,
+        mut next: impl FnMut(&Tally<K, S>) -> Result<Option<(Option<u32>, K)>, E>,
+    ) -> Result<(), E> {
+        let ordered = len < self.tally.len();
+        let mut out = Ok(());
+        loop {
+            match next(&self.tally) {
+                Ok(Some((found, key))) => self.step(found, &key, ordered),
+                Ok(None) => break,
+                Err(e) => {
+                    out = Err(e);
+                    break;
+                }
+            }
+        }
+        if !ordered {
+            self.reorder();
+        }
+        out
+    }
+
+    /// Rebuilds the order of the values by (count, entry) from the counts.
+    fn reorder(&mut self) {
+        self.order = self
+            .tally
+            .ordered()
+            .into_iter()
+            .map(|at| self.entry(at))
+            .collect();
+    }
+
+    /// One update; `ordered`: whether `order` is kept up to date.
+    #[inline]
+    fn step(&mut self, mut found: Option<u32>, key: &K, ordered: bool) {
         if self.window.len() >= self.window_size {
             if let Some(old) = self.window.pop_front() {
-                self.order.remove(&self.entry(old));
+                if found == Some(old) && self.tally.count(old) > 1 {
+                    // The value that leaves comes back: its count and place stay as they are.
+                    self.window.push_back(old);
+                    return;
+                }
+                if ordered {
+                    self.order.remove(&self.entry(old));
+                }
                 if self.tally.take_one(old) > 0 {
-                    self.order.insert(self.entry(old));
+                    if ordered {
+                        self.order.insert(self.entry(old));
+                    }
                 } else if found == Some(old) {
                     found = None; // `key` itself left the counts: it enters anew
                 }
@@ -334,15 +431,18 @@ impl<K: Hash + Eq + Clone, S: BuildHasher + Default + Clone> RollingMode<K, S> {
         }
         let at = match found {
             Some(at) => {
-                self.order.remove(&self.entry(at));
+                if ordered {
+                    self.order.remove(&self.entry(at));
+                }
                 at
             }
             None => self.tally.insert(key.clone()),
         };
         self.tally.add(at, 1);
-        self.order.insert(self.entry(at));
+        if ordered {
+            self.order.insert(self.entry(at));
+        }
         self.window.push_back(at);
-        true
     }
 
     pub fn update(&mut self, key: &K) {
@@ -383,12 +483,7 @@ impl<K: Hash + Eq + Clone, S: BuildHasher + Default + Clone> RollingMode<K, S> {
         {
             return None;
         }
-        out.order = out
-            .tally
-            .ordered()
-            .into_iter()
-            .map(|at| out.entry(at))
-            .collect();
+        out.reorder();
         Some(out)
     }
 
@@ -445,12 +540,18 @@ impl<K: Hash + Eq + Clone, S: BuildHasher + Default + Clone> Entropy<K, S> {
         if !ok() {
             return false;
         }
+        self.update_found(found, key);
+        true
+    }
+
+    /// Counts `key`, found at `found` (what `self.tally().find(key)` gives).
+    #[inline]
+    pub fn update_found(&mut self, found: Option<u32>, key: &K) {
         let at = match found {
             Some(at) => at,
             None => self.tally.insert(key.clone()),
         };
         self.counted(at);
-        true
     }
 
     pub fn update(&mut self, key: &K) {
@@ -542,7 +643,7 @@ struct Cell {
 pub struct ChiSquared<K, S> {
     xs: Tally<K, S>,
     ys: Tally<K, S>,
-    cells: HashMap<(u32, u32), Cell>,
+    cells: Cells,
     clock: u64,
     n: u64,
     value: Option<f64>,
@@ -553,7 +654,7 @@ impl<K: Hash + Eq + Clone, S: BuildHasher + Default + Clone> Default for ChiSqua
         Self {
             xs: Tally::default(),
             ys: Tally::default(),
-            cells: HashMap::new(),
+            cells: Cells::default(),
             clock: 0,
             n: 0,
             value: Some(0.0),
@@ -602,10 +703,16 @@ impl<K: Hash + Eq + Clone, S: BuildHasher + Default + Clone> ChiSquared<K, S> {
         if !ok() {
             return false;
         }
+        self.update_found(fx, fy, x, y);
+        true
+    }
+
+    /// Counts (x, y), found at `fx` among the x totals and `fy` among the y totals.
+    #[inline]
+    pub fn update_found(&mut self, fx: Option<u32>, fy: Option<u32>, x: &K, y: &K) {
         let ax = fx.unwrap_or_else(|| self.xs.insert(x.clone()));
         let ay = fy.unwrap_or_else(|| self.ys.insert(y.clone()));
         self.add_pair(ax, ay, 1);
-        true
     }
 
     pub fn update(&mut self, x: &K, y: &K) {
@@ -895,6 +1002,40 @@ mod tests {
                 r.window().copied().collect(),
             );
             assert_eq!(rebuilt.map(|b| b.get().copied()), Some(r.get().copied()));
+            // In batches, short (the order kept along) and long (rebuilt at the end).
+            let mut b = RollingMode::<u8, RandomState>::new(w);
+            let mut at = 0;
+            for len in [1, 2, 30, 3, 500, 1, 2463] {
+                let batch = xs.get(at..at + len).unwrap_or_default();
+                let mut it = batch.iter();
+                let done: Result<(), ()> =
+                    b.update_batch(len, |tally| Ok(it.next().map(|x| (tally.find(x), *x))));
+                assert_eq!(done, Ok(()));
+                at += len;
+                assert_eq!(
+                    b.get().copied(),
+                    got.get(at - 1).copied().flatten(),
+                    "{w} {at}"
+                );
+                assert_eq!(
+                    b.tally().items(),
+                    {
+                        let mut r = RollingMode::<u8, RandomState>::new(w);
+                        xs.get(..at)
+                            .unwrap_or_default()
+                            .iter()
+                            .for_each(|x| r.update(x));
+                        r.tally()
+                            .items()
+                            .into_iter()
+                            .map(|(k, c)| (*k, c))
+                            .collect::<Vec<_>>()
+                    }
+                    .iter()
+                    .map(|(k, c)| (k, *c))
+                    .collect::<Vec<_>>()
+                );
+            }
         }
     }
 

@@ -13,7 +13,9 @@
 //! statistic over them never see it busy.
 
 use std::cell::RefCell;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::ffi;
@@ -21,7 +23,9 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyFrozenSet, PyList, PyTuple};
 
-use crate::core::hashable::{ChiSquared, Entropy, Mode, NotInTable, RollingMode, Tally};
+use crate::core::hashable::{
+    ChiSquared, Entropy, Mode, NotInTable, RollingMode, SlotsHasher, Tally,
+};
 
 thread_local! {
     /// The first error a Python `==` raised during the current operation.
@@ -78,10 +82,13 @@ impl PartialEq for PyKey {
         if self.hash != other.hash {
             return false;
         }
+        let (a, b) = (self.obj.as_ptr(), other.obj.as_ptr());
         // SAFETY: both pointers are live objects (owned by the keys); attached, as above.
-        let r = unsafe {
-            ffi::PyObject_RichCompareBool(self.obj.as_ptr(), other.obj.as_ptr(), ffi::Py_EQ)
-        };
+        if let Some(equal) = unsafe { str_eq(a, b) } {
+            return equal;
+        }
+        // SAFETY: as above.
+        let r = unsafe { ffi::PyObject_RichCompareBool(a, b, ffi::Py_EQ) };
         if r < 0 {
             let py = unsafe { Python::assume_attached() };
             let err = PyErr::fetch(py);
@@ -95,6 +102,38 @@ impl PartialEq for PyKey {
 }
 
 impl Eq for PyKey {}
+
+/// Whether two exact strs are equal, compared without the generic `==` machinery (which
+/// costs several times more); None unless both are exact strs.
+///
+/// # Safety
+///
+/// Live objects, while attached.
+#[inline]
+unsafe fn str_eq(a: *mut ffi::PyObject, b: *mut ffi::PyObject) -> Option<bool> {
+    // SAFETY: the caller's contract; comparing two strs never fails.
+    unsafe {
+        (ffi::PyUnicode_CheckExact(a) != 0 && ffi::PyUnicode_CheckExact(b) != 0)
+            .then(|| ffi::PyUnicode_Compare(a, b) == 0)
+    }
+}
+
+/// Whether `p` is an exact str, int, bool or float that is not a NaN: a value whose hash and
+/// `==` are the builtins' (no Python code runs, nothing raises) and which is its own key.
+///
+/// # Safety
+///
+/// A live object, while attached.
+#[inline]
+unsafe fn is_plain(p: *mut ffi::PyObject) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe {
+        ffi::PyUnicode_CheckExact(p) != 0
+            || ffi::PyLong_CheckExact(p) != 0
+            || ffi::PyBool_Check(p) != 0
+            || (ffi::PyFloat_CheckExact(p) != 0 && !ffi::PyFloat_AsDouble(p).is_nan())
+    }
+}
 
 /// The hasher of the keys: Python's hash, mixed so that small ints spread over the table.
 #[derive(Clone, Copy, Default)]
@@ -219,31 +258,341 @@ fn batch_keys(items: &Bound<'_, PyList>, what: &str) -> PyResult<Vec<PyKey>> {
     Ok(keys)
 }
 
-/// The keys of a float64 array's values, one Python float per distinct value: an array
-/// repeats its values, and a key found by identity costs far less than a new float object
-/// hashed and compared by value. All NaNs are the one NaN key, as everywhere.
-fn float_keys(xs: &numpy::PyReadonlyArray1<'_, f64>) -> PyResult<Vec<PyKey>> {
-    let py = xs.py();
-    let mut seen: std::collections::HashMap<u64, PyKey> = std::collections::HashMap::new();
-    let view = xs.as_array();
-    let mut keys = Vec::with_capacity(view.len());
-    for &v in view.iter() {
-        let bits = if v.is_nan() {
+type Tl = Tally<PyKey, PyHashBuilder>;
+type IntMap<V> = HashMap<u64, V, BuildHasherDefault<SlotsHasher>>;
+
+/// Where a batch found one of its values in a tally: `slot`, as long as the slot's stamp is
+/// still `stamp` (the same key is counted there). Only kept when the counted key is plain
+/// (`is_plain`), so that trusting it skips no Python code the lookup would have run.
+#[derive(Clone, Copy)]
+struct Hint {
+    slot: u32,
+    stamp: u64,
+}
+
+impl Hint {
+    fn of(tally: &Tl, slot: u32) -> Option<Self> {
+        let key = tally.key(slot)?;
+        // SAFETY: the key is a live object; attached.
+        unsafe { is_plain(key.obj.as_ptr()) }.then(|| Self {
+            slot,
+            stamp: tally.stamp(slot),
+        })
+    }
+
+    fn valid(self, tally: &Tl) -> Option<u32> {
+        (tally.stamp(self.slot) == self.stamp).then_some(self.slot)
+    }
+}
+
+/// Looks `key` up in `tally`; the error of a Python `==`, if one raised.
+fn find(tally: &Tl, key: &PyKey) -> PyResult<Option<u32>> {
+    let found = tally.find(key);
+    eq_error()?;
+    Ok(found)
+}
+
+/// The values of a numeric array, read as numbers: one Python object per distinct value,
+/// made when the value is first met, and where it was last found in the tally, so that a
+/// value met again costs a lookup by its bits, not a new object hashed and compared by
+/// Python. All NaNs are the one NaN key, as everywhere.
+struct ArrayKeys<'py> {
+    py: Python<'py>,
+    seen: IntMap<(PyKey, Option<Hint>)>,
+}
+
+/// The element types of the arrays read natively.
+trait ArrayValue: numpy::Element + Copy {
+    /// Equal bits, equal values (all NaNs the same bits).
+    fn bits(self) -> u64;
+    fn object(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>>;
+}
+
+impl ArrayValue for f64 {
+    fn bits(self) -> u64 {
+        if self.is_nan() {
             f64::NAN.to_bits()
         } else {
-            v.to_bits()
-        };
-        let key = match seen.get(&bits) {
-            Some(key) => key.clone(),
-            None => {
-                let key = one_key(&pyo3::types::PyFloat::new(py, v).into_any(), "x")?;
-                seen.insert(bits, key.clone());
-                key
-            }
-        };
-        keys.push(key);
+            self.to_bits()
+        }
     }
-    Ok(keys)
+    fn object(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        Ok(pyo3::types::PyFloat::new(py, self).into_any())
+    }
+}
+
+impl ArrayValue for i64 {
+    fn bits(self) -> u64 {
+        self as u64
+    }
+    fn object(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        Ok(self.into_pyobject(py)?.into_any())
+    }
+}
+
+impl<'py> ArrayKeys<'py> {
+    fn new(py: Python<'py>) -> Self {
+        Self {
+            py,
+            seen: IntMap::default(),
+        }
+    }
+
+    /// The key of `v` and where it is counted in `tally`.
+    fn find<T: ArrayValue>(&mut self, tally: &Tl, v: T) -> PyResult<(PyKey, Option<u32>)> {
+        let entry = match self.seen.entry(v.bits()) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert((one_key(&v.object(self.py)?, "x")?, None)),
+        };
+        if let Some(slot) = entry.1.and_then(|h| h.valid(tally)) {
+            return Ok((entry.0.clone(), Some(slot)));
+        }
+        let found = find(tally, &entry.0)?;
+        entry.1 = found.and_then(|at| Hint::of(tally, at));
+        Ok((entry.0.clone(), found))
+    }
+}
+
+/// The values of a list: each plain value (`is_plain`) is looked up first where the last
+/// value of its hash (or of one sharing its place in a small table) was found, and compared
+/// there without the generic `==`; other values are looked up as by `update`.
+struct ListKeys {
+    seen: Vec<Option<Seen>>,
+    shift: u32,
+}
+
+/// Where a plain value of hash `hash` was found, and, when the value counted there is an
+/// ASCII str, its characters (owned by the tally's key, alive while the hint is valid).
+#[derive(Clone, Copy)]
+struct Seen {
+    hash: isize,
+    hint: Hint,
+    ascii: Option<(*const u8, usize)>,
+}
+
+/// The characters of `p`, when it is an exact str of ASCII characters only.
+///
+/// # Safety
+///
+/// A live object, while attached. For a str of other characters, CPython keeps its UTF-8 form
+/// (the size of its text) with it from then on: called on a counted key, once per batch.
+unsafe fn ascii_chars(p: *mut ffi::PyObject) -> Option<(*const u8, usize)> {
+    // SAFETY: the caller's contract.
+    unsafe {
+        if ffi::PyUnicode_CheckExact(p) == 0 {
+            return None;
+        }
+        let mut size: ffi::Py_ssize_t = 0;
+        let chars = ffi::PyUnicode_AsUTF8AndSize(p, &mut size);
+        if chars.is_null() {
+            ffi::PyErr_Clear(); // lone surrogates have no UTF-8 form
+            return None;
+        }
+        // As many bytes as characters: all ASCII.
+        (ffi::PyUnicode_GetLength(p) == size).then_some((chars.cast(), size.unsigned_abs()))
+    }
+}
+
+/// Whether `p`, a plain value, is the ASCII str `chars`. A str of as many characters is
+/// read as UTF-8, which for an ASCII str is its own storage (nothing made); one of other
+/// characters gets here only when its hash and length are those of `chars`.
+///
+/// # Safety
+///
+/// A live object and characters alive, while attached.
+#[inline]
+unsafe fn is_ascii_str(p: *mut ffi::PyObject, (chars, len): (*const u8, usize)) -> bool {
+    // SAFETY: the caller's contract.
+    unsafe {
+        if ffi::PyUnicode_CheckExact(p) == 0 || ffi::PyUnicode_GetLength(p).unsigned_abs() != len {
+            return false;
+        }
+        let mut size: ffi::Py_ssize_t = 0;
+        let mine = ffi::PyUnicode_AsUTF8AndSize(p, &mut size);
+        if mine.is_null() {
+            ffi::PyErr_Clear();
+            return false;
+        }
+        size.unsigned_abs() == len
+            && std::slice::from_raw_parts(mine.cast::<u8>(), len)
+                == std::slice::from_raw_parts(chars, len)
+    }
+}
+
+impl ListKeys {
+    /// For a batch of `len` values: a table of about `len` places, from 16 to 4096.
+    fn new(len: usize) -> Self {
+        let size = len.clamp(16, 4096).next_power_of_two();
+        Self {
+            seen: vec![None; size],
+            shift: 64 - size.trailing_zeros(),
+        }
+    }
+
+    fn place(&self, hash: isize) -> usize {
+        ((hash as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// The key of `x` and where it is counted in `tally`.
+    fn find(&mut self, tally: &Tl, x: &Bound<'_, PyAny>) -> PyResult<(PyKey, Option<u32>)> {
+        let p = x.as_ptr();
+        // SAFETY: a live object; attached.
+        if !unsafe { is_plain(p) } {
+            let key = one_key(x, "x")?;
+            let found = find(tally, &key)?;
+            return Ok((key, found));
+        }
+        // SAFETY: as above; the hash of a plain value never fails.
+        let hash = unsafe { ffi::PyObject_Hash(p) };
+        let key = PyKey {
+            obj: x.clone().unbind(),
+            hash,
+        };
+        let place = self.place(hash);
+        if let Some(Some(seen)) = self.seen.get(place) {
+            if let Some(slot) = (seen.hash == hash)
+                .then(|| seen.hint.valid(tally))
+                .flatten()
+            {
+                // SAFETY: live objects (the counted key is the tally's, its characters too,
+                // while the hint is valid), both plain: comparing them runs no Python code.
+                let equal = match seen.ascii {
+                    Some(chars) => unsafe { is_ascii_str(p, chars) },
+                    None => tally.key(slot).is_some_and(|counted| {
+                        let q = counted.obj.as_ptr();
+                        p == q || unsafe { plain_eq(p, q) }
+                    }),
+                };
+                if equal {
+                    return Ok((key, Some(slot)));
+                }
+            }
+        }
+        let found = find(tally, &key)?;
+        if let (Some(hint), Some(entry)) = (
+            found.and_then(|at| Hint::of(tally, at)),
+            self.seen.get_mut(place),
+        ) {
+            let counted = tally.key(hint.slot).map(|k| k.obj.as_ptr());
+            *entry = Some(Seen {
+                hash,
+                hint,
+                // SAFETY: a live object (the tally's key); attached.
+                ascii: counted.and_then(|q| unsafe { ascii_chars(q) }),
+            });
+        }
+        Ok((key, found))
+    }
+}
+
+/// Whether two plain values (`is_plain`) are equal.
+///
+/// # Safety
+///
+/// Live objects, while attached.
+unsafe fn plain_eq(a: *mut ffi::PyObject, b: *mut ffi::PyObject) -> bool {
+    // SAFETY: the caller's contract.
+    if let Some(equal) = unsafe { str_eq(a, b) } {
+        return equal;
+    }
+    // SAFETY: as above.
+    match unsafe { ffi::PyObject_RichCompareBool(a, b, ffi::Py_EQ) } {
+        1 => true,
+        0 => false,
+        _ => {
+            // Not for numbers and strs; should it happen, the lookup decides.
+            // SAFETY: attached.
+            drop(PyErr::take(unsafe { Python::assume_attached() }));
+            false
+        }
+    }
+}
+
+/// TypeError naming the first element of `items` that is not hashable (so that a batch
+/// counts nothing unless all its values can be counted).
+fn check_hashable(items: &Bound<'_, PyList>, what: &str) -> PyResult<()> {
+    // The length is read again after a value that is not plain: its `__hash__` may be written
+    // in Python and change the list.
+    let (mut i, mut len) = (0, items.len());
+    while i < len {
+        // SAFETY: `i` is within the list (nothing runs Python code between the length and
+        // here); the item is borrowed from the list and only looked at.
+        let plain = unsafe {
+            let p = ffi::PyList_GetItem(items.as_ptr(), i as ffi::Py_ssize_t);
+            !p.is_null() && is_plain(p)
+        };
+        i += 1;
+        if plain {
+            continue;
+        }
+        let i = i - 1;
+        let x = items.get_item(i)?;
+        key_of(&x, &|| {
+            format!(
+                "element {i} of the {what} is not hashable ({})",
+                type_name(&x)
+            )
+        })?;
+        len = items.len();
+    }
+    Ok(())
+}
+
+/// Item `i` of `items`, None past its end.
+#[inline]
+fn list_item<'py>(items: &Bound<'py, PyList>, i: usize) -> Option<Bound<'py, PyAny>> {
+    if i >= items.len() {
+        return None;
+    }
+    // SAFETY: `i` is within the list; the borrowed item becomes an owned reference at once.
+    unsafe {
+        let p = ffi::PyList_GetItem(items.as_ptr(), i as ffi::Py_ssize_t);
+        (!p.is_null()).then(|| Bound::from_borrowed_ptr(items.py(), p))
+    }
+}
+
+/// A 1-D float64 or int64 array, read natively; None for another array.
+enum NumArray<'py> {
+    F64(numpy::PyReadonlyArray1<'py, f64>),
+    I64(numpy::PyReadonlyArray1<'py, i64>),
+}
+
+impl<'py> NumArray<'py> {
+    fn of(xs: &Bound<'py, PyAny>) -> PyResult<Self> {
+        if let Ok(a) = xs.extract::<numpy::PyReadonlyArray1<'py, f64>>() {
+            return Ok(Self::F64(a));
+        }
+        xs.extract::<numpy::PyReadonlyArray1<'py, i64>>()
+            .map(Self::I64)
+            .map_err(|_| PyTypeError::new_err("expected a 1-D float64 or int64 array"))
+    }
+
+    fn py(&self) -> Python<'py> {
+        match self {
+            Self::F64(a) => a.py(),
+            Self::I64(a) => a.py(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Self::F64(a) => a.as_array().len(),
+            Self::I64(a) => a.as_array().len(),
+        }
+    }
+
+    /// The key of element `i` and where it is counted in `tally` (None past the end).
+    fn find(
+        &self,
+        keys: &mut ArrayKeys<'py>,
+        tally: &Tl,
+        i: usize,
+    ) -> PyResult<Option<(PyKey, Option<u32>)>> {
+        match self {
+            Self::F64(a) => a.get(i).map(|&v| keys.find(tally, v)).transpose(),
+            Self::I64(a) => a.get(i).map(|&v| keys.find(tally, v)).transpose(),
+        }
+    }
 }
 
 fn items_list<'py>(
@@ -281,6 +630,22 @@ trait Counts {
     type Value;
     fn count(&mut self, key: &PyKey);
     fn value(&self, py: Python<'_>) -> Self::Value;
+    fn tally(&self) -> &Tl;
+    /// Counts `key`, found at `found` in the tally.
+    fn count_found(&mut self, found: Option<u32>, key: &PyKey);
+
+    /// Counts the keys `next` gives (from the tally as it is) until it gives None or fails.
+    fn count_batch(
+        &mut self,
+        len: usize,
+        mut next: impl FnMut(&Tl) -> PyResult<Option<(PyKey, Option<u32>)>>,
+    ) -> PyResult<()> {
+        let _ = len;
+        while let Some((key, found)) = next(self.tally())? {
+            self.count_found(found, &key);
+        }
+        Ok(())
+    }
 }
 
 impl Counts for M {
@@ -290,6 +655,12 @@ impl Counts for M {
     }
     fn value(&self, py: Python<'_>) -> Py<PyAny> {
         none_or(py, self.get())
+    }
+    fn tally(&self) -> &Tl {
+        M::tally(self)
+    }
+    fn count_found(&mut self, found: Option<u32>, key: &PyKey) {
+        self.update_found(found, key);
     }
 }
 
@@ -301,6 +672,21 @@ impl Counts for RM {
     fn value(&self, py: Python<'_>) -> Py<PyAny> {
         none_or(py, self.get())
     }
+    fn tally(&self) -> &Tl {
+        RM::tally(self)
+    }
+    fn count_found(&mut self, found: Option<u32>, key: &PyKey) {
+        self.update_found(found, key);
+    }
+    fn count_batch(
+        &mut self,
+        len: usize,
+        mut next: impl FnMut(&Tl) -> PyResult<Option<(PyKey, Option<u32>)>>,
+    ) -> PyResult<()> {
+        self.update_batch(len, |tally| {
+            Ok(next(tally)?.map(|(key, found)| (found, key)))
+        })
+    }
 }
 
 impl Counts for E {
@@ -311,6 +697,12 @@ impl Counts for E {
     fn value(&self, _py: Python<'_>) -> f64 {
         self.get()
     }
+    fn tally(&self) -> &Tl {
+        E::tally(self)
+    }
+    fn count_found(&mut self, found: Option<u32>, key: &PyKey) {
+        self.update_found(found, key);
+    }
 }
 
 /// Counts `x`; TypeError when it is not hashable, the error of a Python `==` if one raised.
@@ -319,13 +711,32 @@ fn count_one(core: &mut impl Counts, x: &Bound<'_, PyAny>) -> PyResult<()> {
     eq_error()
 }
 
-/// Counts every key, in order, stopping at the first `==` that raises.
-fn count_all(core: &mut impl Counts, keys: Vec<PyKey>) -> PyResult<()> {
-    for key in keys {
-        core.count(&key);
-        eq_error()?;
-    }
-    Ok(())
+/// Counts every value of a 1-D float64 or int64 array, in order.
+fn count_array(core: &mut impl Counts, xs: &Bound<'_, PyAny>) -> PyResult<()> {
+    let xs = NumArray::of(xs)?;
+    let mut keys = ArrayKeys::new(xs.py());
+    let mut i = 0;
+    core.count_batch(xs.len(), |tally| {
+        let out = xs.find(&mut keys, tally, i);
+        i += 1;
+        out
+    })
+}
+
+/// Counts every value of a list, in order, all checked to be hashable first; stops at the
+/// first `==` that raises.
+fn count_list(core: &mut impl Counts, items: &Bound<'_, PyList>) -> PyResult<()> {
+    check_hashable(items, "input")?;
+    let mut keys = ListKeys::new(items.len());
+    let mut i = 0;
+    core.count_batch(items.len(), |tally| {
+        // By index, as the list stands: an `==` written in Python may have changed it.
+        let Some(x) = list_item(items, i) else {
+            return Ok(None);
+        };
+        i += 1;
+        keys.find(tally, &x).map(Some)
+    })
 }
 
 /// Counts every key and reads the value after each one.
@@ -377,12 +788,12 @@ impl RsMode {
         none_or(py, self.inner.get())
     }
 
-    fn _update_floats(&mut self, xs: numpy::PyReadonlyArray1<'_, f64>) -> PyResult<()> {
-        count_all(&mut self.inner, float_keys(&xs)?)
+    fn _update_array(&mut self, xs: &Bound<'_, PyAny>) -> PyResult<()> {
+        count_array(&mut self.inner, xs)
     }
 
     fn _update_list(&mut self, items: &Bound<'_, PyList>) -> PyResult<()> {
-        count_all(&mut self.inner, batch_keys(items, "input")?)
+        count_list(&mut self.inner, items)
     }
 
     fn _accumulate_list(
@@ -466,12 +877,12 @@ impl RsRollingMode {
         none_or(py, self.inner.get())
     }
 
-    fn _update_floats(&mut self, xs: numpy::PyReadonlyArray1<'_, f64>) -> PyResult<()> {
-        count_all(&mut self.inner, float_keys(&xs)?)
+    fn _update_array(&mut self, xs: &Bound<'_, PyAny>) -> PyResult<()> {
+        count_array(&mut self.inner, xs)
     }
 
     fn _update_list(&mut self, items: &Bound<'_, PyList>) -> PyResult<()> {
-        count_all(&mut self.inner, batch_keys(items, "input")?)
+        count_list(&mut self.inner, items)
     }
 
     fn _accumulate_list(
@@ -580,12 +991,12 @@ impl RsEntropy {
         self.inner.get()
     }
 
-    fn _update_floats(&mut self, xs: numpy::PyReadonlyArray1<'_, f64>) -> PyResult<()> {
-        count_all(&mut self.inner, float_keys(&xs)?)
+    fn _update_array(&mut self, xs: &Bound<'_, PyAny>) -> PyResult<()> {
+        count_array(&mut self.inner, xs)
     }
 
     fn _update_list(&mut self, items: &Bound<'_, PyList>) -> PyResult<()> {
-        count_all(&mut self.inner, batch_keys(items, "input")?)
+        count_list(&mut self.inner, items)
     }
 
     fn _accumulate_list(
@@ -692,13 +1103,41 @@ impl RsChiSquared {
     }
 
     fn _update_lists(&mut self, xs: &Bound<'_, PyList>, ys: &Bound<'_, PyList>) -> PyResult<()> {
-        let (xs, ys) = (
-            batch_keys(xs, "first input")?,
-            batch_keys(ys, "second input")?,
-        );
-        for (x, y) in xs.iter().zip(&ys) {
-            self.inner.update_checked(x, y, no_eq_error);
-            eq_error()?;
+        check_hashable(xs, "first input")?;
+        check_hashable(ys, "second input")?;
+        let (mut kx, mut ky) = (ListKeys::new(xs.len()), ListKeys::new(ys.len()));
+        // By index, as the lists stand: an `==` written in Python may have changed them.
+        for i in 0.. {
+            let (Some(x), Some(y)) = (list_item(xs, i), list_item(ys, i)) else {
+                break;
+            };
+            let (x, fx) = kx.find(self.inner.x_totals(), &x)?;
+            let (y, fy) = ky.find(self.inner.y_totals(), &y)?;
+            self.inner.update_found(fx, fy, &x, &y);
+        }
+        Ok(())
+    }
+
+    /// The pairs of two 1-D float64 or int64 arrays of the same length.
+    fn _update_arrays(&mut self, xs: &Bound<'_, PyAny>, ys: &Bound<'_, PyAny>) -> PyResult<()> {
+        let (xs, ys) = (NumArray::of(xs)?, NumArray::of(ys)?);
+        if xs.len() != ys.len() {
+            return Err(PyValueError::new_err(format!(
+                "the inputs have different lengths ({} and {})",
+                xs.len(),
+                ys.len()
+            )));
+        }
+        let py = xs.py();
+        let (mut kx, mut ky) = (ArrayKeys::new(py), ArrayKeys::new(py));
+        for i in 0..xs.len() {
+            let (Some((x, fx)), Some((y, fy))) = (
+                xs.find(&mut kx, self.inner.x_totals(), i)?,
+                ys.find(&mut ky, self.inner.y_totals(), i)?,
+            ) else {
+                break;
+            };
+            self.inner.update_found(fx, fy, &x, &y);
         }
         Ok(())
     }
