@@ -4,6 +4,8 @@ exact final counts (the Rust side serialises access to each statistic)."""
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 import threading
 import time
 
@@ -150,3 +152,29 @@ def test_a_statistic_busy_in_a_python_eq_refuses_other_threads_without_deadlock(
     counted = sum(mode.counts.values())
     assert counted + len(refused) == 900
     assert all("borrow" in str(err) for err in refused)
+
+
+def test_a_fresh_process_first_array_batch_under_threads():
+    """numpy's first read of an array in a process runs Python code (an import), where another
+    thread may take its turn: the hashable statistics read their array before they are
+    borrowed, so threads sharing one never find it busy, even in that first batch."""
+    script = (
+        "import sys, threading, numpy as np\n"
+        "sys.setswitchinterval(1e-6)\n"
+        "from river import stats\n"
+        "e, c, errors = stats.Entropy(), stats.ChiSquared(), []\n"
+        "def work():\n"
+        "    try:\n"
+        "        for i in range(5000):\n"
+        "            e.update(i % 5); c.update(i % 5, i % 3)\n"
+        "        e.update_many(np.zeros(10)); c.update_many(np.zeros(4), np.ones(4))\n"
+        "    except BaseException as err:\n"
+        "        errors.append(err)\n"
+        "ts = [threading.Thread(target=work) for _ in range(4)]\n"
+        "[t.start() for t in ts]; [t.join(60) for t in ts]\n"
+        "assert not errors, errors\n"
+        "assert e.n == 4 * 5010 and c.n == 4 * 5004, (e.n, c.n)\n"
+    )
+    for _ in range(3):  # a switch at that moment is likely, not certain: three fresh processes
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]

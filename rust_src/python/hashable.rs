@@ -712,8 +712,7 @@ fn count_one(core: &mut impl Counts, x: &Bound<'_, PyAny>) -> PyResult<()> {
 }
 
 /// Counts every value of a 1-D float64 or int64 array, in order.
-fn count_array(core: &mut impl Counts, xs: &Bound<'_, PyAny>) -> PyResult<()> {
-    let xs = NumArray::of(xs)?;
+fn count_array(core: &mut impl Counts, xs: &NumArray<'_>) -> PyResult<()> {
     let mut keys = ArrayKeys::new(xs.py());
     let mut i = 0;
     core.count_batch(xs.len(), |tally| {
@@ -788,8 +787,11 @@ impl RsMode {
         none_or(py, self.inner.get())
     }
 
-    fn _update_array(&mut self, xs: &Bound<'_, PyAny>) -> PyResult<()> {
-        count_array(&mut self.inner, xs)
+    /// The array is read before the statistic is borrowed: numpy's first read of an array in
+    /// a process runs Python code (an import), where another thread may take its turn.
+    fn _update_array(slf: &Bound<'_, Self>, xs: &Bound<'_, PyAny>) -> PyResult<()> {
+        let xs = NumArray::of(xs)?;
+        count_array(&mut slf.try_borrow_mut()?.inner, &xs)
     }
 
     fn _update_list(&mut self, items: &Bound<'_, PyList>) -> PyResult<()> {
@@ -877,8 +879,11 @@ impl RsRollingMode {
         none_or(py, self.inner.get())
     }
 
-    fn _update_array(&mut self, xs: &Bound<'_, PyAny>) -> PyResult<()> {
-        count_array(&mut self.inner, xs)
+    /// The array is read before the statistic is borrowed: numpy's first read of an array in
+    /// a process runs Python code (an import), where another thread may take its turn.
+    fn _update_array(slf: &Bound<'_, Self>, xs: &Bound<'_, PyAny>) -> PyResult<()> {
+        let xs = NumArray::of(xs)?;
+        count_array(&mut slf.try_borrow_mut()?.inner, &xs)
     }
 
     fn _update_list(&mut self, items: &Bound<'_, PyList>) -> PyResult<()> {
@@ -991,8 +996,11 @@ impl RsEntropy {
         self.inner.get()
     }
 
-    fn _update_array(&mut self, xs: &Bound<'_, PyAny>) -> PyResult<()> {
-        count_array(&mut self.inner, xs)
+    /// The array is read before the statistic is borrowed: numpy's first read of an array in
+    /// a process runs Python code (an import), where another thread may take its turn.
+    fn _update_array(slf: &Bound<'_, Self>, xs: &Bound<'_, PyAny>) -> PyResult<()> {
+        let xs = NumArray::of(xs)?;
+        count_array(&mut slf.try_borrow_mut()?.inner, &xs)
     }
 
     fn _update_list(&mut self, items: &Bound<'_, PyList>) -> PyResult<()> {
@@ -1118,9 +1126,15 @@ impl RsChiSquared {
         Ok(())
     }
 
-    /// The pairs of two 1-D float64 or int64 arrays of the same length.
-    fn _update_arrays(&mut self, xs: &Bound<'_, PyAny>, ys: &Bound<'_, PyAny>) -> PyResult<()> {
+    /// The pairs of two 1-D float64 or int64 arrays of the same length, read before the
+    /// statistic is borrowed (see `_update_array`).
+    fn _update_arrays(
+        slf: &Bound<'_, Self>,
+        xs: &Bound<'_, PyAny>,
+        ys: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
         let (xs, ys) = (NumArray::of(xs)?, NumArray::of(ys)?);
+        let mut this = slf.try_borrow_mut()?;
         if xs.len() != ys.len() {
             return Err(PyValueError::new_err(format!(
                 "the inputs have different lengths ({} and {})",
@@ -1132,12 +1146,12 @@ impl RsChiSquared {
         let (mut kx, mut ky) = (ArrayKeys::new(py), ArrayKeys::new(py));
         for i in 0..xs.len() {
             let (Some((x, fx)), Some((y, fy))) = (
-                xs.find(&mut kx, self.inner.x_totals(), i)?,
-                ys.find(&mut ky, self.inner.y_totals(), i)?,
+                xs.find(&mut kx, this.inner.x_totals(), i)?,
+                ys.find(&mut ky, this.inner.y_totals(), i)?,
             ) else {
                 break;
             };
-            self.inner.update_found(fx, fy, &x, &y);
+            this.inner.update_found(fx, fy, &x, &y);
         }
         Ok(())
     }
