@@ -125,12 +125,13 @@ class ChiSquared(RsChiSquared, base.Bivariate):
         return self
 
     def __getstate__(self) -> dict[str, typing.Any]:
+        # One read of the tables, and n from them: another thread may update between two reads.
         x_totals, y_totals, rows = self._tables()
         return {
             "counts": {x: dict(row) for x, row in rows},
             "x_totals": dict(x_totals),
             "y_totals": dict(y_totals),
-            "n": self.n,
+            "n": sum(count for _, count in x_totals),
         }
 
     def __setstate__(self, state: dict[str, typing.Any]) -> None:

@@ -712,7 +712,8 @@ fn count_one(core: &mut impl Counts, x: &Bound<'_, PyAny>) -> PyResult<()> {
 }
 
 /// Counts every value of a 1-D float64 or int64 array, in order.
-fn count_array(core: &mut impl Counts, xs: &NumArray<'_>) -> PyResult<()> {
+fn count_array(core: &mut impl Counts, xs: &Bound<'_, PyAny>) -> PyResult<()> {
+    let xs = NumArray::of(xs)?;
     let mut keys = ArrayKeys::new(xs.py());
     let mut i = 0;
     core.count_batch(xs.len(), |tally| {
@@ -787,11 +788,8 @@ impl RsMode {
         none_or(py, self.inner.get())
     }
 
-    /// The array is read before the statistic is borrowed: numpy's first read of an array in
-    /// a process runs Python code (an import), where another thread may take its turn.
-    fn _update_array(slf: &Bound<'_, Self>, xs: &Bound<'_, PyAny>) -> PyResult<()> {
-        let xs = NumArray::of(xs)?;
-        count_array(&mut slf.try_borrow_mut()?.inner, &xs)
+    fn _update_array(&mut self, xs: &Bound<'_, PyAny>) -> PyResult<()> {
+        count_array(&mut self.inner, xs)
     }
 
     fn _update_list(&mut self, items: &Bound<'_, PyList>) -> PyResult<()> {
@@ -879,11 +877,8 @@ impl RsRollingMode {
         none_or(py, self.inner.get())
     }
 
-    /// The array is read before the statistic is borrowed: numpy's first read of an array in
-    /// a process runs Python code (an import), where another thread may take its turn.
-    fn _update_array(slf: &Bound<'_, Self>, xs: &Bound<'_, PyAny>) -> PyResult<()> {
-        let xs = NumArray::of(xs)?;
-        count_array(&mut slf.try_borrow_mut()?.inner, &xs)
+    fn _update_array(&mut self, xs: &Bound<'_, PyAny>) -> PyResult<()> {
+        count_array(&mut self.inner, xs)
     }
 
     fn _update_list(&mut self, items: &Bound<'_, PyList>) -> PyResult<()> {
@@ -996,11 +991,8 @@ impl RsEntropy {
         self.inner.get()
     }
 
-    /// The array is read before the statistic is borrowed: numpy's first read of an array in
-    /// a process runs Python code (an import), where another thread may take its turn.
-    fn _update_array(slf: &Bound<'_, Self>, xs: &Bound<'_, PyAny>) -> PyResult<()> {
-        let xs = NumArray::of(xs)?;
-        count_array(&mut slf.try_borrow_mut()?.inner, &xs)
+    fn _update_array(&mut self, xs: &Bound<'_, PyAny>) -> PyResult<()> {
+        count_array(&mut self.inner, xs)
     }
 
     fn _update_list(&mut self, items: &Bound<'_, PyList>) -> PyResult<()> {
@@ -1126,15 +1118,9 @@ impl RsChiSquared {
         Ok(())
     }
 
-    /// The pairs of two 1-D float64 or int64 arrays of the same length, read before the
-    /// statistic is borrowed (see `_update_array`).
-    fn _update_arrays(
-        slf: &Bound<'_, Self>,
-        xs: &Bound<'_, PyAny>,
-        ys: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
+    /// The pairs of two 1-D float64 or int64 arrays of the same length.
+    fn _update_arrays(&mut self, xs: &Bound<'_, PyAny>, ys: &Bound<'_, PyAny>) -> PyResult<()> {
         let (xs, ys) = (NumArray::of(xs)?, NumArray::of(ys)?);
-        let mut this = slf.try_borrow_mut()?;
         if xs.len() != ys.len() {
             return Err(PyValueError::new_err(format!(
                 "the inputs have different lengths ({} and {})",
@@ -1146,12 +1132,12 @@ impl RsChiSquared {
         let (mut kx, mut ky) = (ArrayKeys::new(py), ArrayKeys::new(py));
         for i in 0..xs.len() {
             let (Some((x, fx)), Some((y, fy))) = (
-                xs.find(&mut kx, this.inner.x_totals(), i)?,
-                ys.find(&mut ky, this.inner.y_totals(), i)?,
+                xs.find(&mut kx, self.inner.x_totals(), i)?,
+                ys.find(&mut ky, self.inner.y_totals(), i)?,
             ) else {
                 break;
             };
-            this.inner.update_found(fx, fy, &x, &y);
+            self.inner.update_found(fx, fy, &x, &y);
         }
         Ok(())
     }
@@ -1273,6 +1259,16 @@ impl RsChiSquared {
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // numpy's first read of an array in a process runs Python code (an import), where another
+    // thread may take its turn: done here, at import, it never happens inside an array batch,
+    // which reads its array while the statistic is borrowed (threads sharing one would find
+    // it busy).
+    let probe = numpy::PyArray1::<f64>::zeros(m.py(), 1, false);
+    drop(
+        probe
+            .as_any()
+            .extract::<numpy::PyReadonlyArray1<'_, f64>>()?,
+    );
     m.add_class::<RsMode>()?;
     m.add_class::<RsRollingMode>()?;
     m.add_class::<RsEntropy>()?;
